@@ -1,0 +1,3 @@
+module github.com/kaiten-bus/kaiten
+
+go 1.26

@@ -262,6 +262,14 @@ func (r *Router) Route(m Message) RouteResult {
 	if err != nil {
 		return RouteResult{Err: err}
 	}
+	return RouteResult{Queues: r.walk(id, keys, m.Headers)}
+}
+
+// walk is rabbit_exchange:route/3: expand exchanges from a stack, each at
+// most once, take an exchange's alternate exchange when its own bindings
+// match nothing, and collect queues. It checks no publish permission, so
+// dead-lettering can route from an internal exchange too.
+func (r *Router) walk(id int32, keys []string, headers Table) []string {
 	s := r.scratch.Get().(*routeScratch)
 	defer r.scratch.Put(s)
 	s.qs = s.qs[:0]
@@ -275,7 +283,7 @@ func (r *Router) Route(m Message) RouteResult {
 	for len(s.stack) > 0 {
 		xi := &r.exchanges[s.stack[len(s.stack)-1]]
 		s.stack = s.stack[:len(s.stack)-1]
-		s.dests = r.match(xi, keys, m.Headers, s.dests[:0])
+		s.dests = r.match(xi, keys, headers, s.dests[:0])
 		if len(s.dests) == 0 && xi.aeID >= 0 {
 			s.dests = append(s.dests, target{id: xi.aeID, exchange: true, binding: -1})
 		}
@@ -288,7 +296,7 @@ func (r *Router) Route(m Message) RouteResult {
 			}
 		}
 	}
-	return RouteResult{Queues: r.queueNames(s.qs)}
+	return r.queueNames(s.qs)
 }
 
 // queueNames sorts and de-duplicates queue ids and names them.

@@ -86,7 +86,7 @@ func (r *Router) deadLetter(qi *qinfo, m Message, keys []string) DeadLetterBranc
 		}
 		addOutcome(&b.Outcomes, reason, qs, dropped)
 	}
-	b.Why = fmt.Sprintf("if dead-lettered, it is republished to %s with key %s", quoteName(b.Exchange), quoteKeys(b.RoutingKeys))
+	b.Why = fmt.Sprintf("republished to %s with key %s", quoteName(b.Exchange), quoteKeys(b.RoutingKeys))
 	return b
 }
 

@@ -1,0 +1,49 @@
+// Command kaiten explores AMQP 0-9-1 message buses: RabbitMQ, and the
+// OpenStack oslo.messaging bus that runs on it.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses, the same for every subcommand.
+const (
+	exitOK     = 0 // success
+	exitFailed = 1 // the operation failed: unroutable, refused, timeout, nack
+	exitUsage  = 2 // bad usage, bad input, cannot connect
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		fmt.Fprintln(stdout, "\nThe embedded broker and the terminal UI are not built yet; today kaiten traces routes over definitions files.")
+		return exitOK
+	}
+	switch args[0] {
+	case "trace":
+		return runTrace(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "kaiten: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+const usage = `kaiten — a terminal explorer for AMQP 0-9-1 message buses
+
+Usage:
+  kaiten trace --definitions FILE [--vhost V] --exchange X --routing-key K
+               [--header NAME=VALUE]... [--headers-json '{"k": 1}'] [--output text|json]
+  kaiten trace --definitions FILE [--vhost V] --batch   (JSON Lines on stdin)
+
+Run "kaiten trace --help" for every flag.
+Exit status: 0 success, 1 the operation failed (unroutable, refused), 2 bad usage or input.
+`

@@ -16,11 +16,9 @@ const (
 // were dead-lettered. It is not part of the route.
 type DeadLetterBranch struct {
 	Queue string `json:"queue"`
-	// Exchange is the dead-letter exchange; empty with HasExchange false
-	// when the queue has none (dead letters are then dropped).
+	// Exchange is the dead-letter exchange.
 	Exchange    string   `json:"exchange"`
-	HasExchange bool     `json:"has_exchange"`
-	Source      string   `json:"source,omitempty"`
+	Source      string   `json:"source"`
 	RoutingKeys []string `json:"routing_keys,omitempty"`
 	KeySource   string   `json:"key_source,omitempty"`
 	// Outcomes gives, per reason, the queues the dead letter reaches.
@@ -36,25 +34,23 @@ type DeadLetterOutcome struct {
 	Dropped string `json:"dropped_cycle,omitempty"`
 }
 
-// deadLetterBranches computes the what-if branch of each reached queue.
+// deadLetterBranches computes the what-if branch of each reached queue
+// that has a dead-letter exchange; the others drop their dead letters.
 func (r *Router) deadLetterBranches(queues []string, m Message, keys []string) []DeadLetterBranch {
 	var out []DeadLetterBranch
 	for _, name := range queues {
 		qi := &r.queues[r.qByName[name]]
-		out = append(out, r.deadLetter(qi, m, keys))
+		dlx := argOrPolicy(qi.q.Arguments, "x-dead-letter-exchange", qi.policy, "dead-letter-exchange")
+		if dlx.Set {
+			out = append(out, r.deadLetter(qi, dlx, m, keys))
+		}
 	}
 	return out
 }
 
-func (r *Router) deadLetter(qi *qinfo, m Message, keys []string) DeadLetterBranch {
+func (r *Router) deadLetter(qi *qinfo, dlx setting, m Message, keys []string) DeadLetterBranch {
 	q := qi.q
-	b := DeadLetterBranch{Queue: q.Name}
-	dlx := argOrPolicy(q.Arguments, "x-dead-letter-exchange", qi.policy, "dead-letter-exchange")
-	if !dlx.Set {
-		b.Why = "no dead-letter exchange: rejected, expired or overflowing messages are dropped"
-		return b
-	}
-	b.Exchange, b.HasExchange, b.Source = dlx.Value, true, dlx.Source
+	b := DeadLetterBranch{Queue: q.Name, Exchange: dlx.Value, Source: dlx.Source}
 	xid, ok := r.xByName[dlx.Value]
 	if !ok {
 		b.Why = fmt.Sprintf("dead-letter exchange %s does not exist: dead letters are dropped", quoteName(dlx.Value))

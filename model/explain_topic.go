@@ -10,6 +10,12 @@ import (
 // match fails. It agrees with the trie (tests check both against the vectors
 // and a fuzz reference); it is slower, so routing itself never calls it.
 func ExplainTopic(pattern, key string) (bool, string) {
+	if pattern == key && !strings.ContainsAny(pattern, "*#") {
+		if pattern == "" {
+			return true, "both the binding key and the routing key are empty (no words)"
+		}
+		return true, quote(pattern) + " equals " + quote(key) + " word for word"
+	}
 	p, k := SplitTopic(pattern), SplitTopic(key)
 	m := topicTable(p, k)
 	if m[0][0] {

@@ -12,6 +12,16 @@ import (
 // and invalid UTF-8 become visible escapes such as \x1b, so a queue name can
 // neither move the cursor nor hide a part of itself.
 func Printable(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
 	clean := true
 	for _, r := range s {
 		if r == utf8.RuneError || unsafeRune(r) {

@@ -108,6 +108,7 @@ type headersTarget struct {
 // left out, with a warning, as RabbitMQ could not hold them.
 func NewRouter(v Vhost, opts Options) *Router {
 	v = v.WithBuiltins()
+	v.Queues = slices.Clone(v.Queues) // sorted below; the caller's order stays
 	sort.Slice(v.Queues, func(i, j int) bool { return v.Queues[i].Name < v.Queues[j].Name })
 	r := &Router{vhost: v, opts: opts}
 	r.policies, r.warnings = compilePolicies(v.Policies)

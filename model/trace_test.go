@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -200,6 +201,39 @@ func TestTraceAgreesWithRoute(t *testing.T) {
 				t.Fatalf("round %d: %+v: trace %v/%v, route %v/%v", round, m, got.Queues, got.Error, want.Queues, want.Err)
 			}
 			_ = got.Lines()
+		}
+	}
+}
+
+// TestTraceAppendJSON checks the hand-written encoder against encoding/json
+// on traces of every shape.
+func TestTraceAppendJSON(t *testing.T) {
+	type withExplanation struct {
+		*Trace
+		Explanation []string `json:"explanation"`
+	}
+	r := NewRouter(novaVhost(), Options{})
+	msgs := []Message{
+		{Exchange: "nova", RoutingKey: "compute.host1.extra"},
+		{Exchange: "nova", RoutingKey: "compute", Headers: Table{"CC": {Type: TypeArray, Array: []Value{String("a<b>&\"\\\n\x01\u2028\xff")}}}},
+		{Exchange: "nope"},
+		{Exchange: "dlx", RoutingKey: "x"},
+		{Exchange: "", RoutingKey: "nosuch"},
+	}
+	for _, m := range msgs {
+		tr := r.Trace(m, TraceOptions{NearMisses: -1})
+		lines := tr.Lines()
+		text := make([]string, len(lines))
+		for i, l := range lines {
+			text[i] = l.String()
+		}
+		got := tr.AppendJSON(nil, lines)
+		want, err := json.Marshal(withExplanation{&tr, text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%+v:\n got %s\nwant %s", m, got, want)
 		}
 	}
 }

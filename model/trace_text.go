@@ -35,8 +35,11 @@ func (l TraceLine) String() string { return l.Prefix + l.Text }
 // alternate exchanges, the queues reached, and the dead-letter branches.
 func (t *Trace) Lines() []TraceLine {
 	var out []TraceLine
+	line := func(kind, prefix, text string) {
+		out = append(out, TraceLine{Kind: kind, Prefix: prefix, Text: Printable(text)})
+	}
 	add := func(kind, prefix, format string, args ...any) {
-		out = append(out, TraceLine{Kind: kind, Prefix: prefix, Text: Printable(fmt.Sprintf(format, args...))})
+		line(kind, prefix, fmt.Sprintf(format, args...))
 	}
 	keys := quote(t.RoutingKey)
 	if len(t.RoutingKeys) > 1 {
@@ -48,10 +51,14 @@ func (t *Trace) Lines() []TraceLine {
 		return out
 	}
 	if len(t.Hops) > 0 {
-		children := map[[2]string]int{}
+		type edge struct {
+			parent int
+			name   string
+		}
+		children := map[edge]int{}
 		for i, h := range t.Hops {
 			if h.Parent >= 0 {
-				children[[2]string{fmt.Sprint(h.Parent), h.Exchange}] = i
+				children[edge{h.Parent, h.Exchange}] = i
 			}
 		}
 		var hop func(i int, prefix string)
@@ -71,13 +78,13 @@ func (t *Trace) Lines() []TraceLine {
 				}
 				switch {
 				case !b.Matched:
-					it.kind, it.text = LineMiss, fmt.Sprintf("✗ %s %s: %s", arrow, dest, b.Reason)
+					it.kind, it.text = LineMiss, "✗ "+arrow+" "+dest+": "+b.Reason
 				case b.Outcome == OutcomeSeen:
-					it.kind, it.text = LineSeen, fmt.Sprintf("✓ %s %s: %s; already expanded in this walk, so no second copy", arrow, dest, b.Reason)
+					it.kind, it.text = LineSeen, "✓ "+arrow+" "+dest+": "+b.Reason+"; already expanded in this walk, so no second copy"
 				default:
-					it.kind, it.text = LineMatch, fmt.Sprintf("✓ %s %s: %s", arrow, dest, b.Reason)
+					it.kind, it.text = LineMatch, "✓ "+arrow+" "+dest+": "+b.Reason
 					if b.Outcome == OutcomeExchange {
-						if c, ok := children[[2]string{fmt.Sprint(i), b.Destination}]; ok && t.Hops[c].Via == ViaBinding {
+						if c, ok := children[edge{i, b.Destination}]; ok && t.Hops[c].Via == ViaBinding {
 							it.child = c
 						}
 					}
@@ -89,7 +96,7 @@ func (t *Trace) Lines() []TraceLine {
 			}
 			if a := h.Alternate; a != nil {
 				it := item{kind: LineAlternate, child: -1, text: fmt.Sprintf("alternate exchange %s (%s): %s", quoteName(a.Name), a.Source, a.Why)}
-				if c, ok := children[[2]string{fmt.Sprint(i), a.Name}]; ok && a.Taken && t.Hops[c].Via == ViaAlternate {
+				if c, ok := children[edge{i, a.Name}]; ok && a.Taken && t.Hops[c].Via == ViaAlternate {
 					it.child = c
 				}
 				items = append(items, it)
@@ -99,7 +106,7 @@ func (t *Trace) Lines() []TraceLine {
 				if j == len(items)-1 {
 					glyph, next = "└─ ", "   "
 				}
-				add(it.kind, prefix+glyph, "%s", it.text)
+				line(it.kind, prefix+glyph, it.text)
 				if it.child >= 0 {
 					c := t.Hops[it.child]
 					add(LineExchange, prefix+next+"└─ ", "%s (%s)%s", quoteName(c.Exchange), c.Type, policyNote(c.Policy))
@@ -117,9 +124,6 @@ func (t *Trace) Lines() []TraceLine {
 		add(LineQueues, "", "queues (%d): %s", len(t.Queues), strings.Join(quoteAll(t.Queues), ", "))
 	}
 	for _, d := range t.DeadLetters {
-		if !d.HasExchange {
-			continue
-		}
 		add(LineDeadLetter, "", "if dead-lettered from %s: %s (%s)", quoteName(d.Queue), d.Why, d.Source)
 		for _, o := range d.Outcomes {
 			where := "nowhere (dropped)"

@@ -17,9 +17,9 @@ const maxBatchLine = 16 << 20
 
 // batchProbe is one line of --batch input.
 type batchProbe struct {
-	Exchange   *string        `json:"exchange"`
-	RoutingKey string         `json:"routing_key"`
-	Headers    map[string]any `json:"headers"`
+	Exchange   *string         `json:"exchange"`
+	RoutingKey string          `json:"routing_key"`
+	Headers    json.RawMessage `json:"headers"`
 }
 
 // batchError is the result written for a line that is not a probe. Its
@@ -31,22 +31,21 @@ type batchError struct {
 
 func parseProbe(line []byte) (model.Message, error) {
 	var p batchProbe
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	if err := dec.Decode(&p); err != nil {
+	if err := json.Unmarshal(line, &p); err != nil {
 		return model.Message{}, fmt.Errorf("not a JSON probe: %v", err)
-	}
-	if dec.More() {
-		return model.Message{}, fmt.Errorf("more than one JSON value on the line")
 	}
 	if p.Exchange == nil {
 		return model.Message{}, fmt.Errorf(`no "exchange" (use "" for the default exchange)`)
 	}
-	h, err := model.TableFromJSON(p.Headers)
-	if err != nil {
-		return model.Message{}, fmt.Errorf("headers: %v", err)
+	m := model.Message{Exchange: *p.Exchange, RoutingKey: p.RoutingKey}
+	if len(p.Headers) > 0 && string(p.Headers) != "null" {
+		h, err := model.ParseTableJSON(p.Headers)
+		if err != nil {
+			return model.Message{}, fmt.Errorf("headers: %v", err)
+		}
+		m.Headers = h
 	}
-	return model.Message{Exchange: *p.Exchange, RoutingKey: p.RoutingKey, Headers: h}, nil
+	return m, nil
 }
 
 // batchChunk is a run of input lines traced together; done carries the
@@ -64,6 +63,9 @@ type batchOutput struct {
 }
 
 const batchChunkLines = 256
+
+// chunkBuffers recycles the output buffers of chunks once they are written.
+var chunkBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512<<10); return &b }}
 
 // runBatch traces each probe line and writes one JSON result per line, in
 // order. A bad line gets an error object and the rest go on; the exit
@@ -124,6 +126,7 @@ func runBatch(r *model.Router, f *traceFlags, stdin io.Reader, stdout, stderr io
 		} else if res.err != nil {
 			writeErr = res.err
 		}
+		chunkBuffers.Put(&res.data)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
@@ -142,8 +145,7 @@ func runBatch(r *model.Router, f *traceFlags, stdin io.Reader, stdout, stderr io
 
 // traceChunk traces the chunk's lines; blank lines give no result.
 func traceChunk(r *model.Router, opts model.TraceOptions, c *batchChunk) batchOutput {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := (*chunkBuffers.Get().(*[]byte))[:0]
 	var res batchOutput
 	for i, raw := range c.lines {
 		line := bytes.TrimSpace(raw)
@@ -154,16 +156,14 @@ func traceChunk(r *model.Router, opts model.TraceOptions, c *batchChunk) batchOu
 		m, err := parseProbe(line)
 		if err != nil {
 			res.bad = true
-			err = enc.Encode(batchError{Line: n, Error: model.RouteError{Text: fmt.Sprintf("line %d: %v", n, err)}})
+			e, _ := json.Marshal(batchError{Line: n, Error: model.RouteError{Text: fmt.Sprintf("line %d: %v", n, err)}})
+			buf = append(buf, e...)
 		} else {
 			tr := r.Trace(m, opts)
-			err = enc.Encode(newTraceJSON(&tr))
+			buf = appendTraceJSON(buf, &tr)
 		}
-		if err != nil {
-			res.err = err
-			break
-		}
+		buf = append(buf, '\n')
 	}
-	res.data = buf.Bytes()
+	res.data = buf
 	return res
 }

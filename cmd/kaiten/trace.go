@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -120,7 +121,10 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	tr := router.Trace(model.Message{Exchange: f.exchange, RoutingKey: f.routingKey, Headers: headers},
 		model.TraceOptions{NearMisses: f.nearMisses, NoDeadLetters: f.noDead})
 	if f.output == "json" {
-		if err := json.NewEncoder(stdout).Encode(newTraceJSON(&tr)); err != nil {
+		var out bytes.Buffer
+		_ = json.Indent(&out, appendTraceJSON(nil, &tr), "", "  ")
+		out.WriteByte('\n')
+		if _, err := out.WriteTo(stdout); err != nil {
 			fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
 			return exitFailed
 		}

@@ -8,20 +8,10 @@ import (
 	"github.com/kaiten-bus/kaiten/model"
 )
 
-// traceJSON is a trace as `kaiten trace --output json` and --batch write it:
-// the model's fields plus the tree as plain lines.
-type traceJSON struct {
-	*model.Trace
-	Explanation []string `json:"explanation"`
-}
-
-func newTraceJSON(t *model.Trace) traceJSON {
-	lines := t.Lines()
-	text := make([]string, len(lines))
-	for i, l := range lines {
-		text[i] = l.String()
-	}
-	return traceJSON{Trace: t, Explanation: text}
+// appendTraceJSON appends the trace as `kaiten trace --output json` and
+// --batch write it: the model's fields plus the tree as plain lines.
+func appendTraceJSON(b []byte, t *model.Trace) []byte {
+	return t.AppendJSON(b, t.Lines())
 }
 
 // colorEnabled reports whether to colour output: only on a terminal, and

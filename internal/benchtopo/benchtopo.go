@@ -42,8 +42,12 @@ func Vhost(s Size) model.Vhost {
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	for i := range s.TopicBindings {
+		dest := i % s.Queues
+		if i%50 == 0 {
+			dest = (i / 50) % s.Queues
+		}
 		v.Bindings = append(v.Bindings, model.Binding{
-			Source: TopicExchange, Destination: v.Queues[i%s.Queues].Name,
+			Source: TopicExchange, Destination: v.Queues[dest].Name,
 			RoutingKey: topicPattern(i, rng),
 		})
 	}
@@ -61,8 +65,9 @@ func Vhost(s Size) model.Vhost {
 func topicPattern(i int, rng *rand.Rand) string {
 	region, svc, host := i%10, (i/10)%50, i
 	switch {
-	case i%50 == 0:
-		return fmt.Sprintf("region%d.svc%d.#", region, svc)
+	case i%50 == 0: // 2,000 of these over 500 (region, service) pairs
+		k := i / 50
+		return fmt.Sprintf("region%d.svc%d.#", k%10, (k/10)%50)
 	case i%10 == 0:
 		return fmt.Sprintf("region%d.*.host%d", region, host)
 	case rng.IntN(1000) == 0:

@@ -27,8 +27,9 @@ func ExplainTopic(pattern, key string) (bool, string) {
 // topicTable returns m where m[i][j] says whether p[i:] matches k[j:].
 func topicTable(p, k []string) [][]bool {
 	m := make([][]bool, len(p)+1)
+	cells := make([]bool, (len(p)+1)*(len(k)+1))
 	for i := range m {
-		m[i] = make([]bool, len(k)+1)
+		m[i] = cells[i*(len(k)+1) : (i+1)*(len(k)+1)]
 	}
 	m[len(p)][len(k)] = true
 	for i := len(p) - 1; i >= 0; i-- {
@@ -48,7 +49,16 @@ func explainTopicMatch(pattern, key string, p, k []string, m [][]bool) string {
 	if len(p) == 0 {
 		return "both the binding key and the routing key are empty (no words)"
 	}
-	var took []string
+	var b strings.Builder
+	b.WriteString(quote(pattern))
+	b.WriteString(" matches ")
+	b.WriteString(quote(key))
+	sep := ": "
+	took := func(what string) {
+		b.WriteString(sep)
+		b.WriteString(what)
+		sep = ", "
+	}
 	j := 0
 	for i, w := range p {
 		switch w {
@@ -58,22 +68,22 @@ func explainTopicMatch(pattern, key string, p, k []string, m [][]bool) string {
 				end++
 			}
 			if end == j {
-				took = append(took, "`#` took no words")
+				took("`#` took no words")
 			} else {
-				took = append(took, fmt.Sprintf("`#` took %s", quoteWords(k[j:end])))
+				took("`#` took " + quoteWords(k[j:end]))
 			}
 			j = end
 		case "*":
-			took = append(took, fmt.Sprintf("`*` took %s", quoteWords(k[j:j+1])))
+			took("`*` took " + quoteWords(k[j:j+1]))
 			j++
 		default:
 			j++
 		}
 	}
-	if len(took) == 0 {
-		return fmt.Sprintf("%s equals %s word for word", quote(pattern), quote(key))
+	if sep == ": " {
+		return quote(pattern) + " equals " + quote(key) + " word for word"
 	}
-	return fmt.Sprintf("%s matches %s: %s", quote(pattern), quote(key), strings.Join(took, ", "))
+	return b.String()
 }
 
 // fixedMiss explains the first word where a run of binding words without

@@ -187,10 +187,16 @@ func (v Value) Literal() string {
 		return "null"
 	case TypeBool:
 		return strconv.FormatBool(v.Int != 0)
-	case TypeFloat:
-		return strconv.FormatFloat(v.Float, 'g', -1, 32)
-	case TypeDouble:
-		return strconv.FormatFloat(v.Float, 'g', -1, 64)
+	case TypeFloat, TypeDouble:
+		bits := 64
+		if v.Type == TypeFloat {
+			bits = 32
+		}
+		s := strconv.FormatFloat(v.Float, 'g', -1, bits)
+		if !strings.ContainsAny(s, ".eEnN") { // show 1.0, not 1, so it reads as a float
+			s += ".0"
+		}
+		return s
 	case TypeDecimal:
 		return fmt.Sprintf("%d×10^-%d", v.Dec.Value, v.Dec.Scale)
 	case TypeLongstr, TypeBinary:

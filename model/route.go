@@ -346,3 +346,14 @@ func (r *Router) match(xi *xindex, keys []string, headers Table, out []target) [
 	}
 	return out
 }
+
+// RouteFrom routes with the given routing keys from an exchange, with no
+// publish checks: dead-lettering republishes this way, and may target an
+// internal exchange. A missing exchange routes nowhere.
+func (r *Router) RouteFrom(exchange string, keys []string, headers Table) []string {
+	id, ok := r.xByName[exchange]
+	if !ok {
+		return []string{}
+	}
+	return r.walk(id, keys, headers)
+}

@@ -1,3 +1,5 @@
 module github.com/kaiten-bus/kaiten
 
 go 1.26
+
+require github.com/rabbitmq/amqp091-go v1.16.0

@@ -196,6 +196,9 @@ func classOf(t FieldType) valueClass {
 // marks the message header itself, whose timestamp RabbitMQ 3.13+ turns
 // into milliseconds before comparing.
 func strictEqual(b, h Value, topLevel bool) bool {
+	if bothEmptyLists(b, h) {
+		return true
+	}
 	cb, ch := classOf(b.Type), classOf(h.Type)
 	if cb != ch {
 		return false
@@ -225,6 +228,9 @@ func strictEqual(b, h Value, topLevel bool) bool {
 // arithmeticEqual is Erlang == on decoded values: integers and floats
 // compare as numbers; nested tables and arrays keep their type tags.
 func arithmeticEqual(b, h Value) bool {
+	if bothEmptyLists(b, h) {
+		return true
+	}
 	cb, ch := classOf(b.Type), classOf(h.Type)
 	numeric := func(c valueClass) bool { return c == classInt || c == classFloat }
 	if numeric(cb) && numeric(ch) {
@@ -271,11 +277,21 @@ func numbersEqual(a, b Value) bool {
 }
 
 func intEqualsFloat(i int64, f float64) bool {
-	if math.Abs(f) > 1<<53 {
+	if math.Abs(f) >= 1<<53 { // Erlang compares exactly from 2^53 on
 		if f >= math.MaxInt64 || f < math.MinInt64 {
 			return false
 		}
 		return int64(f) == i
 	}
 	return float64(i) == f
+}
+
+// bothEmptyLists reports whether both values are an empty table or an empty
+// array: RabbitMQ decodes either to the empty list [], so at the top level
+// they are equal. Nested, the type tags still tell them apart.
+func bothEmptyLists(b, h Value) bool {
+	empty := func(v Value) bool {
+		return (v.Type == TypeTable && len(v.Table) == 0) || (v.Type == TypeArray && len(v.Array) == 0)
+	}
+	return empty(b) && empty(h)
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -232,6 +233,12 @@ func (r *Router) publishError(m *Message) (int32, []string, *RouteError) {
 		return 0, nil, &RouteError{CodePreconditionFailed, fmt.Sprintf("PRECONDITION_FAILED - routing key is %d bytes; basic.publish carries at most %d", len(m.RoutingKey), MaxShortstr)}
 	}
 	keys, err := RoutingKeys(m.RoutingKey, m.Headers)
+	if _, ok := m.Headers["BCC"]; ok && err == nil {
+		// RabbitMQ removes BCC before routing: a headers exchange never
+		// sees it, and neither does any queue.
+		m.Headers = maps.Clone(m.Headers)
+		delete(m.Headers, "BCC")
+	}
 	return id, keys, err
 }
 

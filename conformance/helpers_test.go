@@ -1,0 +1,177 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/kaiten-bus/kaiten/model"
+)
+
+// The broker under test; override to point elsewhere.
+const (
+	envAMQP = "KAITEN_CONFORMANCE_AMQP" // default amqp://guest:guest@127.0.0.1:5672/
+	envAPI  = "KAITEN_CONFORMANCE_API"  // default http://127.0.0.1:15672
+)
+
+func getenv(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// requireBroker returns the broker and its version. Without one the test
+// is skipped, except in CI (CI=true), where it fails: CI must not pass by
+// skipping.
+func requireBroker(t *testing.T) (*Broker, string) {
+	t.Helper()
+	b, err := NewBroker(getenv(envAMQP, "amqp://guest:guest@127.0.0.1:5672/"), getenv(envAPI, "http://127.0.0.1:15672"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	version, err := b.Ping(ctx)
+	if err != nil {
+		msg := fmt.Sprintf("no RabbitMQ with the management plugin to compare against (%v); set %s and %s to point at one",
+			err, envAMQP, envAPI)
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true: %s", msg)
+		}
+		t.Skip(msg)
+	}
+	return b, version
+}
+
+// freshVhost creates the vhost, deletes it when the test ends, and returns
+// a connection to it.
+func freshVhost(t testing.TB, b *Broker, name string) *amqp.Connection {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_ = b.DeleteVhost(ctx, name) // left over from an interrupted run
+	if err := b.CreateVhost(ctx, name); err != nil {
+		t.Fatalf("create vhost %q: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := b.DeleteVhost(ctx, name); err != nil {
+			t.Errorf("delete vhost %q: %v", name, err)
+		}
+	})
+	conn, err := b.Dial(name)
+	if err != nil {
+		t.Fatalf("connect to vhost %q: %v", name, err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// modelValue converts a Go value as amqp091-go encodes it into the model
+// value of the same AMQP field type.
+func modelValue(v any) model.Value {
+	switch v := v.(type) {
+	case nil:
+		return model.Void()
+	case bool:
+		return model.Bool(v)
+	case uint8:
+		return model.Value{Type: model.TypeUnsignedByte, Int: int64(v)}
+	case int8:
+		return model.Value{Type: model.TypeByte, Int: int64(v)}
+	case int16:
+		return model.Value{Type: model.TypeShort, Int: int64(v)}
+	case uint16:
+		return model.Value{Type: model.TypeUnsignedShort, Int: int64(v)}
+	case int32:
+		return model.Value{Type: model.TypeSignedInt, Int: int64(v)}
+	case int: // amqp091-go writes int as a signedint, truncating
+		return model.Value{Type: model.TypeSignedInt, Int: int64(int32(v))}
+	case uint32:
+		return model.Value{Type: model.TypeUnsignedInt, Int: int64(v)}
+	case int64:
+		return model.Long(v)
+	case float32:
+		return model.Value{Type: model.TypeFloat, Float: float64(v)}
+	case float64:
+		return model.Double(v)
+	case amqp.Decimal:
+		return model.Value{Type: model.TypeDecimal, Dec: model.Decimal{Scale: v.Scale, Value: v.Value}}
+	case string:
+		return model.String(v)
+	case []byte:
+		return model.Value{Type: model.TypeBinary, Str: string(v)}
+	case time.Time: // amqp091-go writes whole seconds
+		return model.Value{Type: model.TypeTimestamp, Int: v.Unix()}
+	case amqp.Table:
+		return model.Value{Type: model.TypeTable, Table: modelTable(v)}
+	case []any:
+		arr := make([]model.Value, len(v))
+		for i, e := range v {
+			arr[i] = modelValue(e)
+		}
+		return model.Value{Type: model.TypeArray, Array: arr}
+	}
+	panic(fmt.Sprintf("no AMQP field type for %T", v))
+}
+
+// modelTable converts a table; nil stays nil (no headers at all).
+func modelTable(t amqp.Table) model.Table {
+	if t == nil {
+		return nil
+	}
+	out := make(model.Table, len(t))
+	for k, v := range t {
+		out[k] = modelValue(v)
+	}
+	return out
+}
+
+// modelVhost builds the model of what Declare and SetPolicy create.
+func modelVhost(name string, xs []ExchangeDecl, queues []string, bs []BindingDecl, ps []PolicyDecl) model.Vhost {
+	v := model.Vhost{Name: name}
+	for _, x := range xs {
+		v.Exchanges = append(v.Exchanges, model.Exchange{Name: x.Name, Type: x.Kind, Internal: x.Internal, Arguments: modelTable(x.Args)})
+	}
+	for _, q := range queues {
+		v.Queues = append(v.Queues, model.Queue{Name: q})
+	}
+	for _, b := range bs {
+		kind := model.DestQueue
+		if b.ToExchange {
+			kind = model.DestExchange
+		}
+		v.Bindings = append(v.Bindings, model.Binding{
+			Source: b.Source, Destination: b.Destination, DestinationType: kind,
+			RoutingKey: b.Key, Arguments: modelTable(b.Args),
+		})
+	}
+	for _, p := range ps {
+		def := make(model.Table, len(p.Definition))
+		for k, val := range p.Definition {
+			def[k] = jsonValue(val)
+		}
+		v.Policies = append(v.Policies, model.Policy{Name: p.Name, Pattern: p.Pattern, ApplyTo: p.ApplyTo, Priority: p.Priority, Definition: def})
+	}
+	return v
+}
+
+// jsonValue is how RabbitMQ stores a JSON policy value: strings become
+// longstrs, whole numbers longs.
+func jsonValue(v any) model.Value {
+	switch v := v.(type) {
+	case string:
+		return model.String(v)
+	case int:
+		return model.Long(int64(v))
+	case bool:
+		return model.Bool(v)
+	}
+	panic(fmt.Sprintf("policy value %T not modelled", v))
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,8 +137,15 @@ var policyKeys = []string{"name", "vhost", "pattern", "apply-to", "definition", 
 // messages. defaultVhost names the vhost of a one-vhost export; when it is
 // "", the export's original_vhost_name, else the vhost its policies name,
 // else "/". Errors are *DefinitionsError.
+//
+// The items are read straight from data into the model, one at a time, and
+// nothing of the result refers to data.
 func ParseDefinitions(name string, data []byte, defaultVhost string) (*Definitions, error) {
-	p := &defsParser{file: name, data: data, vhosts: map[string]*vhostBuilder{}, warned: map[string]bool{}}
+	p := &defsParser{
+		file: name, data: data, vhosts: map[string]*vhostBuilder{}, warned: map[string]bool{},
+		strs: map[string]string{}, counts: map[string]*itemCounts{},
+	}
+	p.item.p = p
 	if err := p.parse(defaultVhost); err != nil {
 		return nil, err
 	}
@@ -148,19 +156,50 @@ type defsParser struct {
 	file   string
 	data   []byte
 	d      *Definitions
-	lists  map[string][]*defItem
+	lists  map[string]rawValue // the top-level lists of items; null ones are left out
 	vhosts map[string]*vhostBuilder
 	warned map[string]bool // "list key" pairs and "vhost" already warned about
 	single string          // the vhost of a one-vhost export
+
+	item     defItem                // the item being read
+	strs     map[string]string      // the one copy of each shared string
+	counts   map[string]*itemCounts // the queues, exchanges and bindings naming each vhost
+	total    itemCounts             // all the queues, exchanges and bindings
+	internal bool                   // whether an exchange has an "internal" key
+	later    []Warning              // warnings about bindings' ends, given after the rest
+	hash     maphash.Hash
 }
+
+// itemCounts counts the items of shapeLists, in that order.
+type itemCounts [3]int
+
+// shapeLists are the lists whose items name their vhost in a whole-broker
+// export, and only there.
+var shapeLists = [3]string{"queues", "exchanges", "bindings"}
 
 // vhostBuilder collects one vhost and what it already holds.
 type vhostBuilder struct {
-	v        Vhost
-	names    map[string]bool // "x name", "q name", "p name", "o name", "b key"
-	firstUse string
-	uses     int
+	v     Vhost
+	names [numNameKinds]map[string]bool
+	// bindings maps a hash of each binding's key to the first binding with
+	// that hash; moreBindings holds the keys of the later ones that have
+	// the same hash but another key. Keys are not kept for all bindings.
+	bindings     map[uint64]int32
+	moreBindings map[string]bool
+	firstUse     string
+	uses         int
 }
+
+// The kinds of names a vhost holds, each once.
+const (
+	nameExchange = iota
+	nameQueue
+	namePolicy
+	nameOperatorPolicy
+	numNameKinds
+)
+
+var nameKinds = [numNameKinds]string{"exchange", "queue", "policy", "operator policy"}
 
 func (p *defsParser) errAt(off int, item, format string, args ...any) *DefinitionsError {
 	line, col := lineCol(p.data, off)
@@ -169,6 +208,17 @@ func (p *defsParser) errAt(off int, item, format string, args ...any) *Definitio
 
 func (p *defsParser) warn(item, format string, args ...any) {
 	p.d.Warnings = append(p.d.Warnings, Warning{Item: item, Text: fmt.Sprintf(format, args...)})
+}
+
+// intern returns s as a string, one copy for all the calls that give the
+// same bytes.
+func (p *defsParser) intern(s []byte) string {
+	if str, ok := p.strs[string(s)]; ok {
+		return str
+	}
+	str := string(s)
+	p.strs[str] = str
+	return str
 }
 
 func (p *defsParser) parse(defaultVhost string) error {
@@ -185,7 +235,7 @@ func (p *defsParser) parse(defaultVhost string) error {
 		return p.errAt(top.off, "", "definitions must be a JSON object, not %s", k)
 	}
 	p.d = &Definitions{Extra: map[string]json.RawMessage{}}
-	p.lists = map[string][]*defItem{}
+	p.lists = map[string]rawValue{}
 	for _, m := range split(top) {
 		if err := p.topLevel(m); err != nil {
 			return err
@@ -227,10 +277,10 @@ func (p *defsParser) topLevel(m rawMember) error {
 		if m.key == "operator_policies" {
 			d.Format.OperatorPolicies = true
 		}
-		p.lists[m.key], err = p.items(m)
+		err = p.items(m)
 	case "vhosts", "parameters":
 		d.Extra[m.key] = bytes.Clone(m.raw)
-		p.lists[m.key], err = p.items(m)
+		err = p.items(m)
 	default:
 		d.Extra[m.key] = bytes.Clone(m.raw)
 	}
@@ -244,50 +294,98 @@ func (p *defsParser) topString(m rawMember) (string, error) {
 	return jsonString(m.raw), nil
 }
 
-// items splits a top-level list into its items, each an object.
-func (p *defsParser) items(m rawMember) ([]*defItem, error) {
+// items checks that a top-level list is one, of objects, and keeps it to
+// read its items later.
+func (p *defsParser) items(m rawMember) error {
+	delete(p.lists, m.key)
 	switch k := jsonKind(m.raw); k {
 	case kindNull:
-		return nil, nil
+		return nil
 	case kindList:
 	default:
-		return nil, p.errAt(m.off, "", "%q must be a list, not %s", m.key, k)
+		return p.errAt(m.off, "", "%q must be a list, not %s", m.key, k)
 	}
-	elems := split(m.rawValue)
-	out := make([]*defItem, len(elems))
-	for i, e := range elems {
-		if k := jsonKind(e.raw); k != kindObject {
-			return nil, p.errAt(e.off, fmt.Sprintf("%s[%d]", m.key, i), "must be an object, not %s", k)
+	elems := newMembers(m.rawValue)
+	for i := 0; ; i++ {
+		_, e, ok := elems.next()
+		if !ok {
+			break
 		}
-		out[i] = &defItem{p: p, list: m.key, index: i, off: e.off, fields: objectFields(e.rawValue)}
+		if k := jsonKind(e.raw); k != kindObject {
+			return p.errAt(e.off, fmt.Sprintf("%s[%d]", m.key, i), "must be an object, not %s", k)
+		}
 	}
-	return out, nil
+	p.lists[m.key] = m.rawValue
+	return nil
+}
+
+// eachItem reads the items of a top-level list one at a time and calls
+// load with each, stopping at the first that has an error.
+func (p *defsParser) eachItem(list string, load func(*defItem)) error {
+	v, ok := p.lists[list]
+	if !ok {
+		return nil
+	}
+	it := &p.item
+	elems := newMembers(v)
+	for i := 0; ; i++ {
+		_, e, ok := elems.next()
+		if !ok {
+			return nil
+		}
+		it.fill(list, i, e)
+		load(it)
+		if it.err != nil {
+			return it.err
+		}
+	}
 }
 
 // detectShape tells the two shapes apart by whether items carry a vhost,
-// and picks the vhost of a one-vhost export.
+// and picks the vhost of a one-vhost export. It counts the items of each
+// vhost on the way.
 func (p *defsParser) detectShape(defaultVhost string) error {
-	var first *defItem
-	for _, list := range []string{"queues", "exchanges", "bindings"} {
-		for _, it := range p.lists[list] {
-			if first == nil {
-				first = it
-				continue
+	var first struct {
+		list         string
+		index        int
+		v            rawValue
+		found, vhost bool
+	}
+	for li, list := range shapeLists {
+		err := p.eachItem(list, func(it *defItem) {
+			p.total[li]++
+			if v := it.peekBytes(fVhost); v != nil {
+				c := p.counts[string(v)]
+				if c == nil {
+					c = new(itemCounts)
+					p.counts[string(v)] = c
+				}
+				c[li]++
 			}
-			if it.has("vhost") != first.has("vhost") {
+			if !first.found {
+				first.list, first.index, first.v = list, it.index, it.src
+				first.found, first.vhost = true, it.has(fVhost)
+				return
+			}
+			if it.has(fVhost) != first.vhost {
 				has, other := "has no", "one"
-				if it.has("vhost") {
+				if it.has(fVhost) {
 					has, other = "has a", "none"
 				}
-				return p.errAt(it.off, it.label(), "%s \"vhost\" key, but %s has %s; an export names the vhost on every item or on none",
-					has, first.label(), other)
+				firstItem := &defItem{p: p}
+				firstItem.fill(first.list, first.index, first.v)
+				it.err = p.errAt(it.off, it.label(), "%s \"vhost\" key, but %s has %s; an export names the vhost on every item or on none",
+					has, firstItem.label(), other)
 			}
+		})
+		if err != nil {
+			return err
 		}
 	}
 	f := &p.d.Format
 	switch {
-	case first != nil:
-		f.OneVhost = !first.has("vhost")
+	case first.found:
+		f.OneVhost = !first.vhost
 	case p.extraString("rabbitmq_definition_format") == "single_virtual_host":
 		f.OneVhost = true
 	case p.extraString("rabbitmq_definition_format") == "cluster":
@@ -306,18 +404,22 @@ func (p *defsParser) detectShape(defaultVhost string) error {
 // policiesVhost is the vhost every policy of a one-vhost export names, if
 // they name one and agree.
 func (p *defsParser) policiesVhost() string {
-	seen := ""
+	seen, agree := "", true
 	for _, list := range []string{"policies", "operator_policies", "parameters"} {
-		for _, it := range p.lists[list] {
-			if list == "parameters" && it.peek("component") != componentOperatorPolicy {
-				continue
+		_ = p.eachItem(list, func(it *defItem) {
+			if !agree || (list == "parameters" && it.peek(fComponent) != componentOperatorPolicy) {
+				return
 			}
-			v := it.peek("vhost")
+			v := it.peek(fVhost)
 			if v == "" || (seen != "" && v != seen) {
-				return ""
+				agree = false
+				return
 			}
 			seen = v
-		}
+		})
+	}
+	if !agree {
+		return ""
 	}
 	return seen
 }
@@ -333,15 +435,18 @@ func (p *defsParser) extraString(key string) string {
 func (p *defsParser) load() error {
 	d := p.d
 	listed := map[string]bool{}
-	for _, it := range p.lists["vhosts"] {
-		name := it.str("name", true)
+	err := p.eachItem("vhosts", func(it *defItem) {
+		name := it.str(fName, true)
 		if it.err != nil {
-			return it.err
+			return
 		}
 		listed[name] = true
 		if !d.Format.OneVhost {
 			p.vhost(name)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	if d.Format.OneVhost {
 		p.vhost(p.single)
@@ -355,30 +460,16 @@ func (p *defsParser) load() error {
 		{"policies", p.policy},
 		{"operator_policies", p.policy},
 		{"parameters", p.parameter},
+		{"bindings", p.binding},
 	}
 	for _, s := range steps {
-		for _, it := range p.lists[s.list] {
-			s.load(it)
-			if it.err != nil {
-				return it.err
-			}
+		if err := p.eachItem(s.list, s.load); err != nil {
+			return err
 		}
 	}
-	var bindings []pendingBinding
-	for _, it := range p.lists["bindings"] {
-		b, vb := p.binding(it)
-		if it.err != nil {
-			return it.err
-		}
-		if vb != nil {
-			bindings = append(bindings, pendingBinding{it, vb, b})
-		}
-	}
-	for _, pb := range bindings {
-		p.checkBinding(pb)
-	}
-	if xs := p.lists["exchanges"]; len(xs) > 0 {
-		d.Format.NoInternal = !slices.ContainsFunc(xs, func(it *defItem) bool { return it.has("internal") })
+	d.Warnings = append(d.Warnings, p.later...)
+	if p.total[1] > 0 {
+		d.Format.NoInternal = !p.internal
 	}
 	names := make([]string, 0, len(p.vhosts))
 	for name := range p.vhosts {
@@ -397,12 +488,35 @@ func (p *defsParser) load() error {
 	return nil
 }
 
+// vhost returns the named vhost's builder, made with room for the items
+// counted for it.
 func (p *defsParser) vhost(name string) *vhostBuilder {
 	vb, ok := p.vhosts[name]
-	if !ok {
-		vb = &vhostBuilder{v: Vhost{Name: name}, names: map[string]bool{}}
-		p.vhosts[name] = vb
+	if ok {
+		return vb
 	}
+	vb = &vhostBuilder{v: Vhost{Name: name}}
+	for i := range vb.names {
+		vb.names[i] = map[string]bool{}
+	}
+	c := p.counts[name]
+	if p.d.Format.OneVhost {
+		c = &p.total
+	}
+	if c == nil {
+		c = new(itemCounts)
+	}
+	if c[0] > 0 {
+		vb.v.Queues = make([]Queue, 0, c[0])
+	}
+	if c[1] > 0 {
+		vb.v.Exchanges = make([]Exchange, 0, c[1])
+	}
+	if c[2] > 0 {
+		vb.v.Bindings = make([]Binding, 0, c[2])
+	}
+	vb.bindings = make(map[uint64]int32, c[2])
+	p.vhosts[name] = vb
 	return vb
 }
 
@@ -410,14 +524,17 @@ func (p *defsParser) vhost(name string) *vhostBuilder {
 func (p *defsParser) itemVhost(it *defItem) *vhostBuilder {
 	var vb *vhostBuilder
 	if p.d.Format.OneVhost {
-		p.d.Format.PolicyVhost = p.d.Format.PolicyVhost || it.has("vhost")
-		if v := it.str("vhost", false); v != "" && v != p.single && !p.warned["vhost"] {
+		p.d.Format.PolicyVhost = p.d.Format.PolicyVhost || it.has(fVhost)
+		if v := it.strBytes(fVhost, false); len(v) > 0 && string(v) != p.single && !p.warned["vhost"] {
 			p.warned["vhost"] = true
-			p.warn(it.label(), "names vhost %q, but this export is of vhost %q; it (and any like it) is loaded into %q", v, p.single, p.single)
+			p.warn(it.label(), "names vhost %q, but this export is of vhost %q; it (and any like it) is loaded into %q", string(v), p.single, p.single)
 		}
 		vb = p.vhost(p.single)
 	} else {
-		vb = p.vhost(it.str("vhost", true))
+		name := it.strBytes(fVhost, true)
+		if vb = p.vhosts[string(name)]; vb == nil {
+			vb = p.vhost(string(name))
+		}
 	}
 	if vb.uses == 0 {
 		vb.firstUse = it.label()
@@ -426,25 +543,27 @@ func (p *defsParser) itemVhost(it *defItem) *vhostBuilder {
 	return vb
 }
 
-// claim records a name in the vhost, warning when it is there already.
-func (p *defsParser) claim(vb *vhostBuilder, it *defItem, key, what string) bool {
-	if vb.names[key] {
-		p.warn(it.label(), "%s in vhost %q comes twice; the first is kept", what, vb.v.Name)
+// claim records a name of a kind in the vhost, warning when it is there
+// already.
+func (p *defsParser) claim(vb *vhostBuilder, it *defItem, kind int, name string) bool {
+	if vb.names[kind][name] {
+		p.warn(it.label(), "%s %s in vhost %q comes twice; the first is kept", nameKinds[kind], strconv.Quote(name), vb.v.Name)
 		return false
 	}
-	vb.names[key] = true
+	vb.names[kind][name] = true
 	return true
 }
 
 func (p *defsParser) exchange(it *defItem) {
 	it.checkKeys()
+	p.internal = p.internal || it.has(fInternal)
 	x := Exchange{
-		Name:       it.nonEmpty("name"),
-		Type:       it.nonEmpty("type"),
-		Durable:    it.boolean("durable"),
-		AutoDelete: it.boolean("auto_delete"),
-		Internal:   it.boolean("internal"),
-		Arguments:  it.table("arguments", false),
+		Name:       it.nonEmpty(fName),
+		Type:       it.nonEmpty(fType),
+		Durable:    it.boolean(fDurable),
+		AutoDelete: it.boolean(fAutoDelete),
+		Internal:   it.boolean(fInternal),
+		Arguments:  it.table(fArguments, false),
 	}
 	vb := p.itemVhost(it)
 	if it.err != nil {
@@ -453,7 +572,7 @@ func (p *defsParser) exchange(it *defItem) {
 	if isBuiltinExchange(x.Name) {
 		p.warn(it.label(), "is a built-in exchange, which exports leave out and RabbitMQ skips on import")
 	}
-	if p.claim(vb, it, "x "+x.Name, "exchange "+strconv.Quote(x.Name)) {
+	if p.claim(vb, it, nameExchange, x.Name) {
 		vb.v.Exchanges = append(vb.v.Exchanges, x)
 	}
 }
@@ -461,16 +580,16 @@ func (p *defsParser) exchange(it *defItem) {
 func (p *defsParser) queue(it *defItem) {
 	it.checkKeys()
 	q := Queue{
-		Name:       it.nonEmpty("name"),
-		Durable:    it.boolean("durable"),
-		AutoDelete: it.boolean("auto_delete"),
-		Arguments:  it.table("arguments", false),
+		Name:       it.nonEmpty(fName),
+		Durable:    it.boolean(fDurable),
+		AutoDelete: it.boolean(fAutoDelete),
+		Arguments:  it.table(fArguments, false),
 	}
 	argType, _ := q.Arguments.StringValue("x-queue-type")
 	q.Type = cmp.Or(argType, "classic")
-	if it.has("type") {
+	if it.has(fType) {
 		p.d.Format.QueueType = true
-		if t := it.str("type", false); t != "" {
+		if t := it.shared(fType, false); t != "" {
 			if argType != "" && argType != t {
 				p.warn(it.label(), "type %q disagrees with its x-queue-type argument %q; type is used", t, argType)
 			}
@@ -478,14 +597,14 @@ func (p *defsParser) queue(it *defItem) {
 		}
 	}
 	vb := p.itemVhost(it)
-	if it.err == nil && p.claim(vb, it, "q "+q.Name, "queue "+strconv.Quote(q.Name)) {
+	if it.err == nil && p.claim(vb, it, nameQueue, q.Name) {
 		vb.v.Queues = append(vb.v.Queues, q)
 	}
 }
 
 func (p *defsParser) policy(it *defItem) {
 	it.checkKeys()
-	name := it.str("name", true)
+	name := it.str(fName, true)
 	pol := policyBody(it)
 	pol.Name = name
 	pol.Operator = it.list == "operator_policies"
@@ -495,14 +614,14 @@ func (p *defsParser) policy(it *defItem) {
 // parameter loads an operator policy RabbitMQ exports as a runtime
 // parameter; other parameters stay in Extra only.
 func (p *defsParser) parameter(it *defItem) {
-	if it.peek("component") != componentOperatorPolicy {
+	if it.peek(fComponent) != componentOperatorPolicy {
 		return
 	}
-	val := it.object("value")
+	val := it.object(fValue)
 	if val == nil {
 		return
 	}
-	name := it.str("name", true)
+	name := it.str(fName, true)
 	pol := policyBody(val)
 	if val.err != nil {
 		it.err = val.err
@@ -517,10 +636,10 @@ func (p *defsParser) parameter(it *defItem) {
 // value share.
 func policyBody(it *defItem) Policy {
 	pol := Policy{
-		Pattern:    it.str("pattern", true),
-		ApplyTo:    cmp.Or(it.str("apply-to", false), "all"),
-		Priority:   it.integer("priority"),
-		Definition: it.table("definition", true),
+		Pattern:    it.str(fPattern, true),
+		ApplyTo:    cmp.Or(it.str(fApplyTo, false), "all"),
+		Priority:   it.integer(fPriority),
+		Definition: it.table(fDefinition, true),
 	}
 	if it.err == nil && !slices.Contains(applyTo, pol.ApplyTo) {
 		it.p.warn(it.label(), "apply-to %q is not one RabbitMQ knows; the policy applies to nothing", pol.ApplyTo)
@@ -533,69 +652,106 @@ func (p *defsParser) addPolicy(it *defItem, pol Policy) {
 	if it.err != nil {
 		return
 	}
-	key, what := "p "+pol.Name, "policy "+strconv.Quote(pol.Name)
+	kind := namePolicy
 	if pol.Operator {
-		key, what = "o "+pol.Name, "operator policy "+strconv.Quote(pol.Name)
+		kind = nameOperatorPolicy
 	}
-	if p.claim(vb, it, key, what) {
+	if p.claim(vb, it, kind, pol.Name) {
 		vb.v.Policies = append(vb.v.Policies, pol)
 	}
 }
 
-type pendingBinding struct {
-	it *defItem
-	vb *vhostBuilder
-	b  Binding
-}
-
-func (p *defsParser) binding(it *defItem) (Binding, *vhostBuilder) {
+func (p *defsParser) binding(it *defItem) {
 	it.checkKeys()
 	b := Binding{
-		Source:      it.str("source", true),
-		Destination: it.str("destination", true),
-		RoutingKey:  it.str("routing_key", false),
-		Arguments:   it.table("arguments", false),
+		Source:      it.shared(fSource, true),
+		Destination: it.shared(fDestination, true),
+		RoutingKey:  it.str(fRoutingKey, false),
+		Arguments:   it.table(fArguments, false),
 	}
-	switch dt := it.str("destination_type", true); dt {
+	switch dt := it.strBytes(fDestinationType, true); string(dt) {
 	case "queue":
 	case "exchange":
 		b.DestinationType = DestExchange
 	default:
 		if it.err == nil {
-			it.fail(it.fields["destination_type"].off, "destination_type must be \"queue\" or \"exchange\", not %q", dt)
+			it.fail(it.fields[fDestinationType].off, "destination_type must be \"queue\" or \"exchange\", not %q", string(dt))
 		}
 	}
 	vb := p.itemVhost(it)
-	if it.err != nil || !p.claim(vb, it, "b "+bindingKey(&b), "the same binding") {
-		return b, nil
+	if it.err != nil || !p.claimBinding(vb, it, &b) {
+		return
 	}
 	vb.v.Bindings = append(vb.v.Bindings, b)
-	return b, vb
+	p.checkBinding(it, vb, &b)
 }
 
-// checkBinding warns about a binding whose ends do not exist. Exports
-// leave out the built-in exchanges, which every vhost has.
-func (p *defsParser) checkBinding(pb pendingBinding) {
-	b, vb := &pb.b, pb.vb
+// claimBinding records a binding in the vhost, warning when the same one
+// is there already. It keeps a hash of each binding's key, not the key.
+func (p *defsParser) claimBinding(vb *vhostBuilder, it *defItem, b *Binding) bool {
+	h := p.bindingHash(b)
+	first, ok := vb.bindings[h]
+	if !ok {
+		vb.bindings[h] = int32(len(vb.v.Bindings))
+		return true
+	}
+	key := bindingKey(b)
+	if bindingKey(&vb.v.Bindings[first]) == key || vb.moreBindings[key] {
+		p.warn(it.label(), "the same binding in vhost %q comes twice; the first is kept", vb.v.Name)
+		return false
+	}
+	if vb.moreBindings == nil {
+		vb.moreBindings = map[string]bool{}
+	}
+	vb.moreBindings[key] = true
+	return true
+}
+
+// bindingHash hashes the bytes bindingKey joins, so that bindings with
+// the same key have the same hash.
+func (p *defsParser) bindingHash(b *Binding) uint64 {
+	h := &p.hash
+	h.Reset()
+	for _, s := range [...]string{b.Source, b.DestinationType.String(), b.Destination, b.RoutingKey} {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	if b.Arguments == nil {
+		h.WriteString("{}") // what Table(nil).MarshalJSON gives
+	} else {
+		args, _ := b.Arguments.MarshalJSON()
+		h.Write(args)
+	}
+	return h.Sum64()
+}
+
+// checkBinding warns, after the bindings' other warnings, about a binding
+// whose ends do not exist. Exports leave out the built-in exchanges, which
+// every vhost has.
+func (p *defsParser) checkBinding(it *defItem, vb *vhostBuilder, b *Binding) {
 	switch {
 	case b.Source == DefaultExchange:
-		p.warn(pb.it.label(), "the default exchange cannot have explicit bindings")
-	case !vb.names["x "+b.Source] && !isBuiltinExchange(b.Source):
-		p.warn(pb.it.label(), "source exchange %q does not exist in vhost %q", b.Source, vb.v.Name)
+		p.warnLater(it, "the default exchange cannot have explicit bindings")
+	case !vb.names[nameExchange][b.Source] && !isBuiltinExchange(b.Source):
+		p.warnLater(it, "source exchange %q does not exist in vhost %q", b.Source, vb.v.Name)
 	}
 	var ok bool
 	switch {
 	case b.DestinationType == DestQueue:
-		ok = vb.names["q "+b.Destination]
+		ok = vb.names[nameQueue][b.Destination]
 	case b.Destination == DefaultExchange:
-		p.warn(pb.it.label(), "the default exchange cannot be a binding's destination")
+		p.warnLater(it, "the default exchange cannot be a binding's destination")
 		return
 	default:
-		ok = vb.names["x "+b.Destination] || isBuiltinExchange(b.Destination)
+		ok = vb.names[nameExchange][b.Destination] || isBuiltinExchange(b.Destination)
 	}
 	if !ok {
-		p.warn(pb.it.label(), "destination %s %q does not exist in vhost %q", b.DestinationType, b.Destination, vb.v.Name)
+		p.warnLater(it, "destination %s %q does not exist in vhost %q", b.DestinationType, b.Destination, vb.v.Name)
 	}
+}
+
+func (p *defsParser) warnLater(it *defItem, format string, args ...any) {
+	p.later = append(p.later, Warning{Item: it.label(), Text: fmt.Sprintf(format, args...)})
 }
 
 func isBuiltinExchange(name string) bool { return builtinExchangeNames[name] }

@@ -130,14 +130,14 @@ func runBatch(r *model.Router, f *traceFlags, stdin io.Reader, stdout, stderr io
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil {
-		fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
+		fail(stderr, "kaiten trace", err)
 		status = exitUsage
 	}
 	if err := out.Flush(); err != nil && writeErr == nil {
 		writeErr = err
 	}
 	if writeErr != nil {
-		fmt.Fprintf(stderr, "kaiten trace: %v\n", writeErr)
+		fail(stderr, "kaiten trace", writeErr)
 		return exitFailed
 	}
 	return status

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/kaiten-bus/kaiten/model"
 )
 
 // Exit statuses, the same for every subcommand.
@@ -47,3 +49,9 @@ Usage:
 Run "kaiten trace --help" for every flag.
 Exit status: 0 success, 1 the operation failed (unroutable, refused), 2 bad usage or input.
 `
+
+// fail prints an error for people. Errors can quote names from a broker
+// or a file, so they are made Printable first.
+func fail(stderr io.Writer, cmd string, err error) {
+	fmt.Fprintf(stderr, "%s: %s\n", cmd, model.Printable(err.Error()))
+}

@@ -102,12 +102,12 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
+		fail(stderr, "kaiten trace", err)
 		return exitUsage
 	}
 	router, err := loadRouter(f, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
+		fail(stderr, "kaiten trace", err)
 		return exitUsage
 	}
 	if f.batch {
@@ -115,7 +115,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	headers, err := f.messageHeaders()
 	if err != nil {
-		fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
+		fail(stderr, "kaiten trace", err)
 		return exitUsage
 	}
 	tr := router.Trace(model.Message{Exchange: f.exchange, RoutingKey: f.routingKey, Headers: headers},
@@ -125,7 +125,7 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_ = json.Indent(&out, appendTraceJSON(nil, &tr), "", "  ")
 		out.WriteByte('\n')
 		if _, err := out.WriteTo(stdout); err != nil {
-			fmt.Fprintf(stderr, "kaiten trace: %v\n", err)
+			fail(stderr, "kaiten trace", err)
 			return exitFailed
 		}
 	} else {

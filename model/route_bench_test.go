@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -55,5 +56,51 @@ func BenchmarkRouterMemory(b *testing.B) {
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "MB-heap")
 		runtime.KeepAlive(r)
+	}
+}
+
+// BenchmarkRouteNonMatching keeps what matches fixed (three topic bindings
+// and one direct binding) and grows the bindings that do not match, from a
+// thousand to a million: the cost of a route must stay flat.
+func BenchmarkRouteNonMatching(b *testing.B) {
+	for _, noise := range []int{1_000, 10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("bindings=%d", noise), func(b *testing.B) {
+			v := model.Vhost{Name: "/", Exchanges: []model.Exchange{
+				{Name: "t", Type: model.ExchangeTopic}, {Name: "d", Type: model.ExchangeDirect},
+			}}
+			for i := range 4 {
+				v.Queues = append(v.Queues, model.Queue{Name: fmt.Sprintf("hit%d", i)})
+			}
+			v.Queues = append(v.Queues, model.Queue{Name: "noise"})
+			v.Bindings = append(v.Bindings,
+				model.Binding{Source: "t", Destination: "hit0", RoutingKey: "compute.host1"},
+				model.Binding{Source: "t", Destination: "hit1", RoutingKey: "compute.*"},
+				model.Binding{Source: "t", Destination: "hit2", RoutingKey: "#.host1"},
+				model.Binding{Source: "d", Destination: "hit3", RoutingKey: "compute.host1"},
+			)
+			for i := range noise / 2 {
+				// Noise shares the first word or the wildcards, so the
+				// walk passes near it without matching.
+				v.Bindings = append(v.Bindings,
+					model.Binding{Source: "t", Destination: "noise", RoutingKey: fmt.Sprintf("compute.host%d.x", i+2)},
+					model.Binding{Source: "d", Destination: "noise", RoutingKey: fmt.Sprintf("compute.host%d", i+2)},
+				)
+			}
+			r := model.NewRouter(v, model.Options{})
+			topic := model.Message{Exchange: "t", RoutingKey: "compute.host1"}
+			direct := model.Message{Exchange: "d", RoutingKey: "compute.host1"}
+			if got := r.Route(topic).Queues; len(got) != 3 {
+				b.Fatalf("topic route %v, want 3 queues", got)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 0 {
+					r.Route(topic)
+				} else {
+					r.Route(direct)
+				}
+			}
+		})
 	}
 }

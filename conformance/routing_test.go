@@ -59,6 +59,7 @@ func runSeed(t *testing.T) uint64 {
 // tally counts what the broker did with the probes.
 type tally struct {
 	topologies, probes, routed, unroutable, refused, disagreements int
+	viaCLI                                                         int // probes also run through `kaiten trace --batch`
 	cover                                                          coverage
 }
 
@@ -102,6 +103,7 @@ func TestRoutingDifferential(t *testing.T) {
 					total.unroutable += got.unroutable
 					total.refused += got.refused
 					total.disagreements += got.disagreements
+					total.viaCLI += got.viaCLI
 					total.cover.add(topo)
 				})
 			}
@@ -114,8 +116,8 @@ func TestRoutingDifferential(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
-	t.Logf("summary: %d topologies, %d probes: %d routed, %d unroutable (returned), %d refused; %d disagreements with the model",
-		total.topologies, total.probes, total.routed, total.unroutable, total.refused, total.disagreements)
+	t.Logf("summary: %d topologies, %d probes: %d routed, %d unroutable (returned), %d refused; %d disagreements with the model; %d probes also through kaiten trace --batch on the exported definitions",
+		total.topologies, total.probes, total.routed, total.unroutable, total.refused, total.disagreements, total.viaCLI)
 	t.Logf("coverage: %s", &total.cover)
 }
 
@@ -182,6 +184,7 @@ func runTopology(t *testing.T, b *Broker, topo *topology, eq model.HeadersEquali
 	if got.disagreements > 10 {
 		t.Errorf("… %d disagreements in all", got.disagreements)
 	}
+	got.viaCLI = checkTraceCLI(t, b, vhost, topo.bindings, topo.probes, out)
 	return got
 }
 

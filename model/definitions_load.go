@@ -259,6 +259,7 @@ func (p *defsParser) binding(it *defItem) {
 	if it.err != nil || !p.claimBinding(vb, it, &b) {
 		return
 	}
+	p.undefinedToVoid(it, &b)
 	vb.v.Bindings = append(vb.v.Bindings, b)
 	p.checkBinding(it, vb, &b)
 }
@@ -345,4 +346,18 @@ var builtinExchangeNames = func() map[string]bool {
 func bindingKey(b *Binding) string {
 	args, _ := b.Arguments.MarshalJSON()
 	return strings.Join([]string{b.Source, b.DestinationType.String(), b.Destination, b.RoutingKey, string(args)}, "\x00")
+}
+
+// undefinedToVoid reads the string "undefined" in a binding's arguments as
+// void. RabbitMQ 3.x exports a void argument (a headers binding that asks
+// only for a header's presence) as Erlang's atom undefined, which comes out
+// as that string; taken literally, the trace would disagree with the broker
+// the file came from. Written back, the argument is null.
+func (p *defsParser) undefinedToVoid(it *defItem, b *Binding) {
+	for _, k := range b.Arguments.Keys() {
+		if v := b.Arguments[k]; v.Type == TypeLongstr && v.Str == "undefined" {
+			p.warn(it.label(), "argument %q is the string \"undefined\", which is how RabbitMQ exports a void (presence-only) argument; read as void", k)
+			b.Arguments[k] = Void()
+		}
+	}
 }

@@ -588,3 +588,26 @@ func TestDefinitionsWriteModel(t *testing.T) {
 		t.Error("a one-vhost export of two vhosts was written")
 	}
 }
+
+// TestDefinitionsUndefinedIsVoid: RabbitMQ 3.x exports a void binding
+// argument as the string "undefined" (seen live on 3.10.8); the broker
+// itself matches it as presence-only, so the trace must too.
+func TestDefinitionsUndefinedIsVoid(t *testing.T) {
+	data := []byte(`{"rabbit_version": "3.10.8", "queues": [{"name": "q", "durable": true, "auto_delete": false, "arguments": {}}],
+		"exchanges": [], "bindings": [{"source": "amq.match", "destination": "q", "destination_type": "queue", "routing_key": "",
+		"arguments": {"x-match": "any", "b": "undefined"}}]}`)
+	d, err := ParseDefinitions("v.json", data, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Vhosts[0].Bindings[0].Arguments["b"]; got.Type != TypeVoid {
+		t.Fatalf("argument b = %v, want void", got)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0].Text, "undefined") {
+		t.Errorf("warnings = %v, want one about undefined", d.Warnings)
+	}
+	r := NewRouter(d.Vhosts[0], Options{})
+	if got := r.Route(Message{Exchange: "amq.match", Headers: Table{"b": Long(1)}}).Queues; len(got) != 1 {
+		t.Errorf("a header b of any value must match a void argument; routed to %v", got)
+	}
+}

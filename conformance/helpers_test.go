@@ -25,12 +25,32 @@ func getenv(key, def string) string {
 	return def
 }
 
-// requireBroker returns the broker and its version. Without one the test
-// is skipped, except in CI (CI=true), where it fails: CI must not pass by
-// skipping.
+// rabbitMQTarget is the RabbitMQ to compare against, from the environment.
+func rabbitMQTarget() Target {
+	return Target{
+		Name: "rabbitmq",
+		AMQP: getenv(envAMQP, "amqp://guest:guest@127.0.0.1:5672/"),
+		API:  getenv(envAPI, "http://127.0.0.1:15672"),
+	}
+}
+
+// requireBroker returns the RabbitMQ to compare against and its version,
+// under requireTarget's rules.
 func requireBroker(t *testing.T) (*Broker, string) {
 	t.Helper()
-	b, err := NewBroker(getenv(envAMQP, "amqp://guest:guest@127.0.0.1:5672/"), getenv(envAPI, "http://127.0.0.1:15672"))
+	return requireTarget(t, rabbitMQTarget())
+}
+
+// requireTarget returns the target's broker and its version. Without one
+// the test is skipped, except in CI (CI=true), where it fails: CI must not
+// pass by skipping. A target that starts in-process must start.
+func requireTarget(t *testing.T, tg Target) (*Broker, string) {
+	t.Helper()
+	tg, err := tg.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewBroker(tg.AMQP, tg.API)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,8 +58,10 @@ func requireBroker(t *testing.T) (*Broker, string) {
 	defer cancel()
 	version, err := b.Ping(ctx)
 	if err != nil {
-		msg := fmt.Sprintf("no RabbitMQ with the management plugin to compare against (%v); set %s and %s to point at one",
-			err, envAMQP, envAPI)
+		msg := fmt.Sprintf("no %s broker with a management API to test (%v)", tg.Name, err)
+		if tg.Name == "rabbitmq" {
+			msg += fmt.Sprintf("; set %s and %s to point at one", envAMQP, envAPI)
+		}
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true: %s", msg)
 		}

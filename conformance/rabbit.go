@@ -164,13 +164,24 @@ func (b *Broker) SetPolicy(ctx context.Context, vhost string, p PolicyDecl) erro
 // want shows the policy given for it ("" for none). Policies reach
 // exchanges asynchronously, so publishing earlier would race them.
 func (b *Broker) WaitExchangePolicies(ctx context.Context, vhost string, want map[string]string) error {
+	return b.waitPolicies(ctx, "exchanges", vhost, want)
+}
+
+// WaitQueuePolicies is WaitExchangePolicies for queues.
+func (b *Broker) WaitQueuePolicies(ctx context.Context, vhost string, want map[string]string) error {
+	return b.waitPolicies(ctx, "queues", vhost, want)
+}
+
+// waitPolicies polls the exchanges or queues of the vhost until each one
+// named in want shows the policy given for it.
+func (b *Broker) waitPolicies(ctx context.Context, kind, vhost string, want map[string]string) error {
 	var last []string
 	for {
 		var xs []struct {
 			Name   string `json:"name"`
 			Policy string `json:"policy"`
 		}
-		err := b.api(ctx, http.MethodGet, "/api/exchanges/"+seg(vhost)+"?columns=name,policy&disable_stats=true", nil, &xs)
+		err := b.api(ctx, http.MethodGet, "/api/"+kind+"/"+seg(vhost)+"?columns=name,policy&disable_stats=true", nil, &xs)
 		if err != nil {
 			return err
 		}

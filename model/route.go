@@ -151,28 +151,31 @@ func NewRouter(v Vhost, opts Options) *Router {
 
 func (r *Router) addBinding(bi int32) {
 	b := &r.vhost.Bindings[bi]
-	item := fmt.Sprintf("binding %q → %s %q (key %q)", b.Source, b.DestinationType, b.Destination, b.RoutingKey)
+	warn := func(text string) {
+		item := fmt.Sprintf("binding %q → %s %q (key %q)", b.Source, b.DestinationType, b.Destination, b.RoutingKey)
+		r.warnings = append(r.warnings, Warning{item, text})
+	}
 	src, ok := r.xByName[b.Source]
 	if !ok {
-		r.warnings = append(r.warnings, Warning{item, fmt.Sprintf("source exchange %q does not exist; binding ignored", b.Source)})
+		warn(fmt.Sprintf("source exchange %q does not exist; binding ignored", b.Source))
 		return
 	}
 	if b.Source == DefaultExchange {
-		r.warnings = append(r.warnings, Warning{item, "the default exchange cannot have explicit bindings; binding ignored"})
+		warn("the default exchange cannot have explicit bindings; binding ignored")
 		return
 	}
 	tg := target{binding: bi}
 	if b.DestinationType == DestExchange {
 		id, ok := r.xByName[b.Destination]
 		if !ok {
-			r.warnings = append(r.warnings, Warning{item, fmt.Sprintf("destination exchange %q does not exist; binding ignored", b.Destination)})
+			warn(fmt.Sprintf("destination exchange %q does not exist; binding ignored", b.Destination))
 			return
 		}
 		tg.id, tg.exchange = id, true
 	} else {
 		id, ok := r.qByName[b.Destination]
 		if !ok {
-			r.warnings = append(r.warnings, Warning{item, fmt.Sprintf("destination queue %q does not exist; binding ignored", b.Destination)})
+			warn(fmt.Sprintf("destination queue %q does not exist; binding ignored", b.Destination))
 			return
 		}
 		tg.id = id
@@ -194,11 +197,11 @@ func (r *Router) addBinding(bi int32) {
 		xi.topic.add(b.RoutingKey, tg)
 	case ExchangeHeaders:
 		if _, ok := parseMatchMode(b.Arguments); !ok {
-			r.warnings = append(r.warnings, Warning{item, "x-match is not all, any, all-with-x or any-with-x; RabbitMQ 3.x treats it as all, newer versions refuse the binding"})
+			warn("x-match is not all, any, all-with-x or any-with-x; RabbitMQ 3.x treats it as all, newer versions refuse the binding")
 		}
 		xi.headers = append(xi.headers, headersTarget{compileHeaders(b.Arguments), tg})
 	default:
-		r.warnings = append(r.warnings, Warning{item, fmt.Sprintf("exchange type %q is not modelled; its bindings never match here", xi.x.Type)})
+		warn(fmt.Sprintf("exchange type %q is not modelled; its bindings never match here", xi.x.Type))
 	}
 }
 

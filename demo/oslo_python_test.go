@@ -1,0 +1,72 @@
+package demo
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// python is Debian's interpreter, which has Debian's python3-oslo.messaging;
+// a python3 earlier on PATH (pyenv, a venv) may not.
+const python = "/usr/bin/python3"
+
+// TestDemoRealOslo runs real oslo.messaging against the demo: an RPC
+// client calling the computes (results, heartbeats, each kind of
+// failure, casts) and a notification listener. Without Python or oslo it
+// skips, except with CI=true, where it fails.
+func TestDemoRealOslo(t *testing.T) {
+	t.Parallel()
+	requireOslo(t)
+	r := live(t)
+	vhost, amqpURL := r.vhost(t, false)
+	d, err := Start(context.Background(), Options{
+		URL: amqpURL, Logger: testLogger(t, slog.LevelInfo), Seed: testSeed, Rate: testRate,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Stop)
+
+	// oslo's transport URL: rabbit://user:pass@host:port/vhost.
+	transport := "rabbit://" + r.user + ":" + r.pass + "@" + r.amqpURL.Host + "/" + vhost
+	instance := newCloud(testSeed).instanceOn(newRNG(7, 7), "host1").object().String()
+	scripts := map[string][]string{
+		"rpc client":            {"testdata/oslo_rpc_client.py", transport, instance},
+		"notification listener": {"testdata/oslo_listener.py", transport, "kaiten-test-listener"},
+	}
+	for name, args := range scripts {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, python, args...)
+			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%s %s: %v\n%s", python, args[0], err, out)
+			}
+			n := strings.Count(string(out), "ok: ")
+			if n == 0 {
+				t.Fatalf("no checks passed:\n%s", out)
+			}
+			t.Logf("%s: %d checks passed", args[0], n)
+		})
+	}
+}
+
+func requireOslo(t *testing.T) {
+	t.Helper()
+	err := exec.Command(python, "-c", "import oslo_messaging, oslo_config").Run()
+	if err == nil {
+		return
+	}
+	msg := python + " cannot import oslo_messaging (" + err.Error() + "); apt-get install python3-oslo.messaging"
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true: %s", msg)
+	}
+	t.Skip(msg)
+}

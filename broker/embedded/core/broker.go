@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/model"
 )
 
 // DefaultVhost is the vhost every broker starts with.
@@ -106,6 +108,25 @@ type ConnInfo struct {
 	// Impersonator allows publishing with a user_id other than User
 	// (RabbitMQ's "impersonator" user tag).
 	Impersonator bool
+
+	// The rest only describes the connection to the management API;
+	// core does not act on it, and zero values are shown as unknown.
+
+	// ClientProperties are the client's connection.start-ok properties
+	// (product, version, platform, capabilities, connection_name).
+	ClientProperties model.Table
+	// ConnectedAt is when the client connected.
+	ConnectedAt time.Time
+	// AuthMechanism is the SASL mechanism the client chose ("PLAIN").
+	AuthMechanism string
+	// FrameMax, ChannelMax and Heartbeat are the tuned limits (heartbeat
+	// in seconds).
+	FrameMax   uint32
+	ChannelMax uint16
+	Heartbeat  uint16
+	// Octets, when set, reports the bytes received from and sent to the
+	// client so far; it must be safe to call from any goroutine.
+	Octets func() (recv, sent uint64)
 }
 
 // Connect opens a connection to a vhost, as connection.open does. A missing

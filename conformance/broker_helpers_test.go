@@ -12,13 +12,11 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 )
 
-// brokerTargets are the brokers every TestBroker* test runs against. The
-// embedded broker joins with one line:
-//
-//	{Name: "embedded", Start: startEmbedded},
+// brokerTargets are the brokers every TestBroker* test runs against.
 func brokerTargets() []Target {
 	return []Target{
 		rabbitMQTarget(),
+		{Name: "embedded", Start: startEmbedded},
 	}
 }
 

@@ -50,10 +50,16 @@ var headersEdgeCases = []struct {
 	{"longstr-vs-binary", amqp.Table{"s": ""}, amqp.Table{"s": []byte{}}, true},
 }
 
-// TestHeadersEdgeCasesLive checks each edge case on the broker (one
+// TestHeadersEdgeCasesLive checks each edge case on each broker (one
 // headers exchange and queue per case) and asks the model the same.
 func TestHeadersEdgeCasesLive(t *testing.T) {
-	b, version := requireBroker(t)
+	for _, tg := range brokerTargets() {
+		t.Run(tg.Name, func(t *testing.T) { headersEdgeCasesLive(t, tg) })
+	}
+}
+
+func headersEdgeCasesLive(t *testing.T, tg Target) {
+	b, version := requireTarget(t, tg)
 	conn := freshVhost(t, b, "kaiten-conformance-headers-edges")
 	var (
 		xs     []ExchangeDecl

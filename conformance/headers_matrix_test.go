@@ -183,10 +183,16 @@ func TestHeadersMatrixModel(t *testing.T) {
 }
 
 // TestHeadersMatrixLive checks that the reconstructed bindings and probes
-// reproduce the captured matrix on the live broker.
+// reproduce the captured matrix on each live broker.
 func TestHeadersMatrixLive(t *testing.T) {
+	for _, tg := range brokerTargets() {
+		t.Run(tg.Name, func(t *testing.T) { headersMatrixLive(t, tg) })
+	}
+}
+
+func headersMatrixLive(t *testing.T, tg Target) {
 	want := loadHeadersMatrix(t)
-	b, version := requireBroker(t)
+	b, version := requireTarget(t, tg)
 	if model.HeadersEqualityFor(version) != model.HeadersArithmetic {
 		t.Skipf("the matrix was captured on 3.10.8; RabbitMQ %s compares header values differently", version)
 	}

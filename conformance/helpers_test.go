@@ -34,13 +34,6 @@ func rabbitMQTarget() Target {
 	}
 }
 
-// requireBroker returns the RabbitMQ to compare against and its version,
-// under requireTarget's rules.
-func requireBroker(t *testing.T) (*Broker, string) {
-	t.Helper()
-	return requireTarget(t, rabbitMQTarget())
-}
-
 // requireTarget returns the target's broker and its version. Without one
 // the test is skipped, except in CI (CI=true), where it fails: CI must not
 // pass by skipping. A target that starts in-process must start.

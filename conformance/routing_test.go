@@ -68,10 +68,19 @@ type tally struct {
 // routes every probe exactly where the broker did: the same queues, a
 // basic.return exactly when the model finds no queue, and the same
 // channel error for refused publishes.
+//
+// It runs on every broker target: on the embedded broker it checks the
+// AMQP server around the very router it compares with.
 func TestRoutingDifferential(t *testing.T) {
-	b, version := requireBroker(t)
-	seed := runSeed(t)
-	t.Logf("seed %d: rerun with %s=%d (or -conformance.seed=%d); RabbitMQ %s", seed, envSeed, seed, seed, version)
+	seed := runSeed(t) // the same topologies on every target
+	for _, tg := range brokerTargets() {
+		t.Run(tg.Name, func(t *testing.T) { routingDifferential(t, tg, seed) })
+	}
+}
+
+func routingDifferential(t *testing.T, tg Target, seed uint64) {
+	b, version := requireTarget(t, tg)
+	t.Logf("seed %d: rerun with %s=%d (or -conformance.seed=%d); %s, RabbitMQ %s", seed, envSeed, seed, seed, tg.Name, version)
 	topologies, probes := 48, 200
 	if testing.Short() {
 		topologies = 8

@@ -27,7 +27,9 @@ const (
 )
 
 // maxPrealloc caps the buffer taken for a body before its frames arrive, so
-// a client announcing a huge body and sending nothing costs nothing.
+// a client announcing a huge body and sending nothing costs nothing. A
+// body up to it is assembled in one allocation of its exact size, which
+// the queues then hold; a larger one grows, up to its exact size.
 const maxPrealloc = 1 << 20
 
 // channel is the server side of one channel. The reader goroutine owns
@@ -174,6 +176,13 @@ func (ch *channel) bodyFrame(p []byte) (wire.Method, error) {
 	}
 	ch.got += n
 	if !ch.tooLarge {
+		if need := len(ch.body) + len(p); need > cap(ch.body) {
+			// Only a body over maxPrealloc grows: double, but never past
+			// the announced size, so the message keeps no spare capacity.
+			grown := make([]byte, len(ch.body), min(ch.size, uint64(max(need, 2*cap(ch.body)))))
+			copy(grown, ch.body)
+			ch.body = grown
+		}
 		ch.body = append(ch.body, p...)
 	}
 	if ch.got < ch.size {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/kaiten-bus/kaiten/broker/embedded"
@@ -60,6 +61,10 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: f.logLevel}))
+	if limit, of := applyMemoryLimit(); limit > 0 {
+		log.Info("Go soft memory limit set; GOMEMLIMIT overrides it", "limit_mib", limit>>20,
+			"share", strconv.Itoa(int(memoryLimitShare*100))+"% of "+of)
+	}
 	opts := embedded.Options{Listen: f.listen, APIListen: f.api, Logger: log, Version: f.version}
 	if f.definitions != "" {
 		data, err := os.ReadFile(f.definitions)

@@ -114,8 +114,10 @@ func runProgram(ctx context.Context, sess *broker.Session, label string, f *tuiF
 // startEmbeddedDemo starts the embedded broker on loopback with the demo
 // bus running on it, and returns the config that reaches it, the header's
 // label and a function that stops both. Nothing is logged: the screen
-// belongs to the UI.
+// belongs to the UI. Like kaiten broker, it sets the Go soft memory limit
+// unless GOMEMLIMIT does (memlimit.go).
 func startEmbeddedDemo(ctx context.Context) (broker.Config, string, func(), error) {
+	applyMemoryLimit()
 	b, err := embedded.Start(context.WithoutCancel(ctx), embedded.Options{})
 	if err != nil {
 		return broker.Config{}, "", nil, err

@@ -258,7 +258,7 @@ func (ch *Channel) Get(queue string, noAck bool) error {
 			v.stats.get.Add(1)
 			q.unackedCnt.Add(1)
 		}
-		if e.redelivered {
+		if e.redelivered() {
 			q.stats.redeliver.Add(1)
 			v.stats.redeliver.Add(1)
 		}
@@ -284,7 +284,7 @@ func (ch *Channel) pushGet(q *queue, e entry, ok, noAck bool) error {
 		ch.nextTag++
 		tag := ch.nextTag
 		wake = ch.pushLocked(Delivery{
-			Kind: KindGetOK, DeliveryTag: tag, Redelivered: e.redelivered,
+			Kind: KindGetOK, DeliveryTag: tag, Redelivered: e.redelivered(),
 			Queue: q.name, Count: uint32(q.ready.len()), Message: e.msg,
 		})
 		if !noAck {

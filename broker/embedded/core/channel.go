@@ -47,6 +47,9 @@ type Channel struct {
 	num    uint16
 	notify func()
 
+	envMu   sync.Mutex
+	lastEnv *Envelope // the last publish's, for the next one to share
+
 	mu        sync.Mutex
 	closed    bool
 	nextTag   uint64
@@ -146,7 +149,7 @@ func (ch *Channel) offer(c *consumer, q *queue, e *entry) bool {
 	tag := ch.nextTag
 	wake := ch.pushLocked(Delivery{
 		Kind: KindDeliver, ConsumerTag: c.tag, DeliveryTag: tag,
-		Redelivered: e.redelivered, Queue: q.name, Message: e.msg,
+		Redelivered: e.redelivered(), Queue: q.name, Message: e.msg,
 	})
 	if !c.noAck {
 		ch.unacked.push(unackedRec{tag: tag, q: q, c: c, e: *e})

@@ -128,7 +128,7 @@ func (v *Vhost) makeDeadLetter(dl deadLetter) *Message {
 			deathKeys = append(deathKeys, k)
 		}
 	}
-	rk, bcc := old.RoutingKey, old.bcc
+	rk, bcc := old.RoutingKey, old.bcc()
 	if dl.hasDLRK {
 		rk, bcc = dl.dlrk, nil
 		delete(h, "CC")
@@ -153,10 +153,7 @@ func (v *Vhost) makeDeadLetter(dl deadLetter) *Message {
 	}
 	p.Headers = h
 	p.Has |= model.HasHeaders
-	return &Message{
-		Exchange: dl.dlx, RoutingKey: rk, Properties: p, Body: old.Body,
-		bcc: bcc, expiration: -1,
-	}
+	return newMessage(newEnvelope(dl.dlx, rk, &p), old.Body, bcc, -1)
 }
 
 // recordDeath updates x-death as rabbit_dead_letter:update_x_death_header

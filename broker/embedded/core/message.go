@@ -11,20 +11,83 @@ import (
 // published, and shared by every queue and channel that holds it. The
 // server layer reads it to write basic.deliver, basic.get-ok and
 // basic.return, and must not change it.
+//
+// Every queued message costs its body plus this record, so the record is
+// small (48 bytes on 64-bit platforms): where the message was published
+// and its properties are in an Envelope, which a channel's consecutive
+// publishes share when they are alike, and what few messages have (BCC
+// keys, a per-message TTL) is behind a pointer of its own.
 type Message struct {
-	// Exchange is the exchange it was published to (for a dead letter,
-	// the dead-letter exchange).
+	// Envelope has the exchange, routing key and properties; other
+	// messages may share it.
+	*Envelope
+	// Body is the content.
+	Body []byte
+
+	extra *messageExtra // nil: no BCC keys, no per-message TTL
+	refs  atomic.Int32
+}
+
+// Envelope is what a message was published with. Messages published
+// alike share one; it never changes once made.
+type Envelope struct {
+	// Exchange is the exchange the message was published to (for a dead
+	// letter, the dead-letter exchange).
 	Exchange string
 	// RoutingKey is the key it was published with, as deliveries carry it.
 	RoutingKey string
 	// Properties are the basic properties; a BCC header is already gone.
 	Properties model.Properties
-	// Body is the content.
-	Body []byte
+}
 
+// messageExtra is what only some messages carry.
+type messageExtra struct {
 	bcc        []string // BCC keys: routed with, never delivered
 	expiration int64    // per-message TTL in ms, -1 for none
-	refs       atomic.Int32
+}
+
+// newEnvelope makes an envelope with a copy of props.
+func newEnvelope(exchange, rk string, props *model.Properties) *Envelope {
+	return &Envelope{Exchange: exchange, RoutingKey: rk, Properties: *props}
+}
+
+// sameAs reports whether an envelope is the one a publish with these
+// arguments would make. Properties with headers never match: comparing
+// tables would cost more than sharing saves.
+func (e *Envelope) sameAs(exchange, rk string, p *model.Properties) bool {
+	a := &e.Properties
+	return e.RoutingKey == rk && e.Exchange == exchange &&
+		len(a.Headers) == 0 && len(p.Headers) == 0 && (a.Headers == nil) == (p.Headers == nil) &&
+		a.Has == p.Has && a.DeliveryMode == p.DeliveryMode && a.Priority == p.Priority &&
+		a.Timestamp == p.Timestamp && a.ContentType == p.ContentType &&
+		a.ContentEncoding == p.ContentEncoding && a.CorrelationID == p.CorrelationID &&
+		a.ReplyTo == p.ReplyTo && a.Expiration == p.Expiration && a.MessageID == p.MessageID &&
+		a.Type == p.Type && a.UserID == p.UserID && a.AppID == p.AppID && a.ClusterID == p.ClusterID
+}
+
+// newMessage makes a message in env, which must not change afterwards.
+func newMessage(env *Envelope, body []byte, bcc []string, expiration int64) *Message {
+	m := &Message{Envelope: env, Body: body}
+	if len(bcc) > 0 || expiration >= 0 {
+		m.extra = &messageExtra{bcc: bcc, expiration: expiration}
+	}
+	return m
+}
+
+// bcc returns the BCC keys.
+func (m *Message) bcc() []string {
+	if m.extra == nil {
+		return nil
+	}
+	return m.extra.bcc
+}
+
+// expiration returns the per-message TTL in ms, or -1.
+func (m *Message) expiration() int64 {
+	if m.extra == nil {
+		return -1
+	}
+	return m.extra.expiration
 }
 
 // RoutingKeys returns every key the message is routed with: the routing
@@ -34,7 +97,7 @@ func (m *Message) RoutingKeys() []string {
 	if err != nil { // a stored message's CC was checked on publish
 		keys = []string{m.RoutingKey}
 	}
-	return append(keys, m.bcc...)
+	return append(keys, m.bcc()...)
 }
 
 // size is what the message counts for in max-length-bytes and memory.

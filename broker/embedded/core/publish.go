@@ -41,16 +41,32 @@ func (ch *Channel) Publish(exchange, routingKey string, mandatory bool, props mo
 	if closed {
 		return PublishResult{}, errChannelClosed()
 	}
-	return ch.v.publish(ch, exchange, routingKey, mandatory, props, body)
+	return ch.v.publish(ch, exchange, routingKey, mandatory, &props, body)
+}
+
+// envelope returns the envelope for a publish: the channel's previous one
+// when it is the same, so that a stream of like messages holds one copy
+// of its exchange, routing key and properties instead of one each.
+func (ch *Channel) envelope(exchange, rk string, props *model.Properties) *Envelope {
+	ch.envMu.Lock()
+	defer ch.envMu.Unlock()
+	if e := ch.lastEnv; e != nil && e.sameAs(exchange, rk, props) {
+		return e
+	}
+	e := newEnvelope(exchange, rk, props)
+	ch.lastEnv = e
+	return e
 }
 
 // Publish publishes on behalf of the broker itself (the management API's
 // exchange publish): the same pipeline, without a channel.
 func (v *Vhost) Publish(exchange, routingKey string, mandatory bool, props model.Properties, body []byte) (PublishResult, error) {
-	return v.publish(nil, exchange, routingKey, mandatory, props, body)
+	return v.publish(nil, exchange, routingKey, mandatory, &props, body)
 }
 
-func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props model.Properties, body []byte) (PublishResult, error) {
+// publish runs the pipeline; props are read-only (a change copies them)
+// and become the message's.
+func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props *model.Properties, body []byte) (PublishResult, error) {
 	b := v.b
 	if len(body) > b.opts.MaxMessageSize {
 		return PublishResult{}, errorf(CodePreconditionFailed, "message size %d is larger than configured max size %d",
@@ -69,13 +85,15 @@ func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props 
 		if !ok {
 			return PublishResult{}, errorf(CodePreconditionFailed, "fast reply consumer does not exist")
 		}
-		props.ReplyTo = replyToPrefix + key
+		p := *props
+		p.ReplyTo = replyToPrefix + key
+		props = &p
 	}
 	if ch != nil && props.Has&model.HasUserID != 0 && props.UserID != ch.conn.info.User && !ch.conn.info.Impersonator {
 		return PublishResult{}, errorf(CodePreconditionFailed, "user_id property set to '%s' but authenticated user was '%s'",
 			props.UserID, ch.conn.info.User)
 	}
-	exp, err := parseExpiration(&props, b.beh.maxExpiry)
+	exp, err := parseExpiration(props, b.beh.maxExpiry)
 	if err != nil {
 		return PublishResult{}, err
 	}
@@ -83,15 +101,24 @@ func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props 
 	if rerr != nil {
 		return PublishResult{}, fromRouteError(rerr)
 	}
-	m := &Message{Exchange: x.decl.Name, RoutingKey: rk, Properties: props, Body: body, expiration: exp}
-	if bcc, ok := props.Headers["BCC"]; ok {
-		for _, k := range bcc.Array {
+	var bcc []string
+	if h, ok := props.Headers["BCC"]; ok {
+		for _, k := range h.Array {
 			if k.Type == model.TypeLongstr {
-				m.bcc = append(m.bcc, k.Str)
+				bcc = append(bcc, k.Str)
 			}
 		}
-		m.Properties.Headers = withoutHeader(props.Headers, "BCC")
+		p := *props
+		p.Headers = withoutHeader(props.Headers, "BCC")
+		props = &p
 	}
+	var env *Envelope
+	if ch != nil {
+		env = ch.envelope(x.decl.Name, rk, props)
+	} else {
+		env = newEnvelope(x.decl.Name, rk, props)
+	}
+	m := newMessage(env, body, bcc, exp)
 	routed := v.route(s, x, keys, m)
 	x.publishIn.Add(1)
 	v.stats.publish.Add(1)
@@ -196,7 +223,7 @@ func (v *Vhost) deliver(x *exchange, m *Message, routed []string, mandatory bool
 // event): no checks, no confirm, no return.
 func (v *Vhost) publishInternal(exchange, rk string, props model.Properties, body []byte) {
 	s := v.current()
-	m := &Message{Exchange: exchange, RoutingKey: rk, Properties: props, Body: body, expiration: -1}
+	m := newMessage(newEnvelope(exchange, rk, &props), body, nil, -1)
 	var fx effects
 	for _, name := range s.router.RouteFrom(exchange, []string{rk}, props.Headers) {
 		if q := v.queueNamed(name); q != nil {

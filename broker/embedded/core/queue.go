@@ -79,8 +79,8 @@ func (q *queue) priorityOf(m *Message) uint8 {
 // and the message's own, or -1.
 func (q *queue) ttlFor(m *Message) int64 {
 	t := q.cfg.messageTTL
-	if m.expiration >= 0 && (t < 0 || m.expiration < t) {
-		t = m.expiration
+	if x := m.expiration(); x >= 0 && (t < 0 || x < t) {
+		t = x
 	}
 	return t
 }
@@ -109,7 +109,7 @@ func (q *queue) publish(m *Message, fx *effects) publishOutcome {
 	}
 	q.stats.publish.Add(1)
 	q.seq++
-	e := entry{msg: m, seq: q.seq, prio: q.priorityOf(m)}
+	e := newEntry(m, q.seq, q.priorityOf(m))
 	var now int64
 	if ttl := q.ttlFor(m); ttl >= 0 {
 		now = b.now()
@@ -195,7 +195,7 @@ func (q *queue) delivered(c *consumer, e *entry) {
 		v.stats.deliver.Add(1)
 		q.unackedCnt.Add(1)
 	}
-	if e.redelivered {
+	if e.redelivered() {
 		q.stats.redeliver.Add(1)
 		v.stats.redeliver.Add(1)
 	}
@@ -260,7 +260,7 @@ func (q *queue) requeue(es []entry, fx *effects) {
 		return
 	}
 	for i := range es {
-		es[i].redelivered = true
+		es[i].setRedelivered()
 		q.readyBytes += es[i].msg.size()
 	}
 	q.ready.requeue(es)

@@ -2,14 +2,42 @@ package core
 
 import "sort"
 
-// entry is one message in one queue.
+// entry is one message in one queue, 24 bytes: a queue holds one per
+// ready message in a ring, and a channel one per unacked delivery.
 type entry struct {
-	msg         *Message
-	seq         uint64 // queue-local publish order; requeued messages keep theirs
-	expiry      int64  // Unix ns when it expires; 0 never
-	redelivered bool
-	prio        uint8
+	msg    *Message
+	expiry int64  // Unix ns when it expires; 0 never
+	meta   uint64 // seq<<metaSeqShift | prio<<1 | redelivered
 }
+
+// The packing of entry.meta. The seq is the queue-local publish order
+// (requeued messages keep theirs): 55 bits are 3.6e16 publishes, a
+// thousand years of a million a second.
+const (
+	metaRedelivered = 1
+	metaPrioShift   = 1
+	metaPrioMask    = 0xff << metaPrioShift
+	metaSeqShift    = 9
+)
+
+func newEntry(m *Message, seq uint64, prio uint8) entry {
+	return entry{msg: m, meta: seq<<metaSeqShift | uint64(prio)<<metaPrioShift}
+}
+
+// seq is the queue-local publish order.
+func (e *entry) seq() uint64 { return e.meta >> metaSeqShift }
+
+// prio is the priority lane.
+func (e *entry) prio() uint8 { return uint8(e.meta >> metaPrioShift) }
+
+func (e *entry) setPrio(p uint8) {
+	e.meta = e.meta&^metaPrioMask | uint64(p)<<metaPrioShift
+}
+
+// redelivered: the message was delivered before and requeued.
+func (e *entry) redelivered() bool { return e.meta&metaRedelivered != 0 }
+
+func (e *entry) setRedelivered() { e.meta |= metaRedelivered }
 
 // ring is a FIFO of entries in a circular buffer, kept sorted by seq.
 type ring struct {
@@ -70,7 +98,7 @@ func (r *ring) popFront() entry {
 
 // insertSorted puts e where its seq belongs.
 func (r *ring) insertSorted(e entry) {
-	i := sort.Search(r.n, func(i int) bool { return r.at(i).seq > e.seq })
+	i := sort.Search(r.n, func(i int) bool { return r.at(i).seq() > e.seq() })
 	if i == 0 {
 		r.pushFront(e)
 		return
@@ -96,7 +124,7 @@ func newReadyList(maxPriority int) readyList {
 func (l *readyList) len() int { return l.n }
 
 func (l *readyList) push(e entry) {
-	l.lanes[e.prio].pushBack(e)
+	l.lanes[e.prio()].pushBack(e)
 	l.n++
 }
 
@@ -126,12 +154,13 @@ func (l *readyList) pop() entry {
 // requeue puts messages back where their seq puts them, so requeued
 // messages come back in their original order ahead of newer ones.
 func (l *readyList) requeue(es []entry) {
-	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
+	sort.Slice(es, func(i, j int) bool { return es[i].seq() < es[j].seq() })
 	for i := len(es) - 1; i >= 0; i-- {
 		e := es[i]
-		r := &l.lanes[min(int(e.prio), len(l.lanes)-1)]
-		e.prio = uint8(min(int(e.prio), len(l.lanes)-1))
-		if r.n == 0 || e.seq < r.front().seq {
+		lane := min(int(e.prio()), len(l.lanes)-1)
+		r := &l.lanes[lane]
+		e.setPrio(uint8(lane))
+		if r.n == 0 || e.seq() < r.front().seq() {
 			r.pushFront(e)
 		} else {
 			r.insertSorted(e)

@@ -20,6 +20,14 @@
 //     and a [Poller] refreshes on an interval and delivers [Update]s
 //     holding the diff and the rates. [Snapshot.Router] turns a snapshot
 //     into the routing model so trace runs on the live broker.
+//   - Messages: [Session.Publish] (mandatory, confirms, repeats at a
+//     rate), [Session.Call] and [Session.Cast] for RPC, [Session.Tap] for
+//     a non-destructive view of what exchanges route (or of the
+//     firehose, checked against kaiten's own route), [Session.Consume]
+//     and [Session.Peek] for queues. Taps and consumers are streams: they
+//     deliver a [Batch] per read, so a reader that reads once a frame
+//     redraws once a frame, and they set themselves up again after a
+//     reconnect ([EventInterrupted], [EventRestored]).
 //
 // Publishing, tapping, consuming and RPC build on [Session.Channel] for
 // AMQP channels, [Session.CheckWritable] for read-only contexts and

@@ -36,6 +36,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, stop := signalContext()
 		defer stop()
 		return runBroker(ctx, args[1:], stdout, stderr)
+	case "topology", "publish", "tap", "consume", "call", "cast":
+		ctx, stop := signalContext()
+		defer stop()
+		return runSession(ctx, args[0], args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -55,8 +59,22 @@ Usage:
   kaiten broker [--listen ADDR] [--api ADDR] [--definitions FILE] [--demo]
                 [--rabbitmq-version V] [--log-level L]   (an AMQP broker in memory, on loopback)
 
-Run "kaiten trace --help" or "kaiten broker --help" for every flag.
-Exit status: 0 success, 1 the operation failed (unroutable, refused), 2 bad usage or input.
+On a live broker (each takes --url, --api-url, --vhost, --context, --output):
+  kaiten trace    --url URL --exchange X --routing-key K [--header NAME=VALUE]...
+  kaiten topology [--output tree|json|dot|mermaid]
+  kaiten publish  --exchange X --routing-key K [--body TEXT | --body-file F]
+                  [--header K=V]... [--headers-json J] [--property K=V]... [--count N] [--rate R]
+                  (confirms and mandatory on; body from stdin when neither given)
+  kaiten tap      --exchange X [--exchange Y]... [--exact | --firehose] [--count N] [--timeout D]
+  kaiten consume  --queue Q --mode peek|ack|auto [--count N] [--prefetch P] [--timeout D] [--yes]
+  kaiten call     --exchange X --routing-key K [--body TEXT] [--timeout D] [--reply-queue[=NAME]]
+  kaiten cast     --exchange X --routing-key K [--body TEXT]
+  --timeout takes 30s, 2m, or a bare number of seconds. --output json writes JSON
+  (JSON Lines for tap and consume).
+
+Run "kaiten COMMAND --help" for every flag.
+Exit status: 0 success, 1 the operation failed (unroutable, refused, nacked, timed out),
+2 bad usage or input, or the broker cannot be used.
 `
 
 func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }

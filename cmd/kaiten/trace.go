@@ -39,6 +39,7 @@ type traceFlags struct {
 	version     string
 	noDead      bool
 	set         map[string]bool
+	conn        connFlags // a live broker instead of --definitions
 }
 
 func parseTraceFlags(args []string, stderr io.Writer) (*traceFlags, error) {
@@ -56,6 +57,7 @@ func parseTraceFlags(args []string, stderr io.Writer) (*traceFlags, error) {
 	fs.IntVar(&f.nearMisses, "near-misses", 10, "how many non-matching bindings to explain per exchange, closest first (-1 all)")
 	fs.StringVar(&f.version, "rabbitmq-version", "", "route as this RabbitMQ version does (headers equality changed in 3.13); default: the definitions' rabbitmq_version")
 	fs.BoolVar(&f.noDead, "no-dead-letters", false, "leave out the dead-letter what-if branches")
+	f.conn.register(fs, false)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -64,8 +66,8 @@ func parseTraceFlags(args []string, stderr io.Writer) (*traceFlags, error) {
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case f.definitions == "":
-		return nil, errors.New("--definitions FILE is required (a RabbitMQ definitions export)")
+	case f.definitions == "" && !f.conn.configured():
+		return nil, errors.New("--definitions FILE (a RabbitMQ definitions export) or a broker (--url, --context, KAITEN_URL) is required")
 	case f.output != "text" && f.output != "json":
 		return nil, fmt.Errorf("--output must be text or json, not %q", f.output)
 	case f.batch && (f.set["exchange"] || f.set["routing-key"] || len(f.headers) > 0 || f.headersJSON != ""):
@@ -78,22 +80,7 @@ func parseTraceFlags(args []string, stderr io.Writer) (*traceFlags, error) {
 
 // messageHeaders builds the headers table from --headers-json and --header.
 func (f *traceFlags) messageHeaders() (model.Table, error) {
-	h := model.Table{}
-	if f.headersJSON != "" {
-		t, err := model.ParseTableJSON([]byte(f.headersJSON))
-		if err != nil {
-			return nil, fmt.Errorf("--headers-json: %v", err)
-		}
-		h = t
-	}
-	for _, kv := range f.headers {
-		k, v, _ := strings.Cut(kv, "=")
-		h[k] = model.String(v)
-	}
-	if len(h) == 0 {
-		return nil, nil
-	}
-	return h, nil
+	return parseHeaders(f.headersJSON, f.headers)
 }
 
 func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -105,7 +92,11 @@ func runTrace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fail(stderr, "kaiten trace", err)
 		return exitUsage
 	}
-	router, err := loadRouter(f, stderr)
+	load := loadRouter
+	if f.definitions == "" {
+		load = loadLiveRouter
+	}
+	router, err := load(f, stderr)
 	if err != nil {
 		fail(stderr, "kaiten trace", err)
 		return exitUsage

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kaiten-bus/kaiten/broker"
+	"github.com/kaiten-bus/kaiten/model"
+)
+
+// messageJSON is a message as the CLI writes it in JSON: at least
+// exchange, routing_key, redelivered, properties, headers and body (text
+// when it is valid UTF-8, else base64 with body_encoding "base64").
+type messageJSON struct {
+	Exchange     string         `json:"exchange"`
+	RoutingKey   string         `json:"routing_key"`
+	Redelivered  bool           `json:"redelivered"`
+	Properties   map[string]any `json:"properties"`
+	Headers      model.Table    `json:"headers"`
+	Body         string         `json:"body"`
+	BodyEncoding string         `json:"body_encoding,omitempty"`
+	Source       string         `json:"source,omitempty"`
+	Remaining    *int           `json:"remaining,omitempty"`
+	Oslo         string         `json:"oslo,omitempty"`
+	Firehose     *firehoseJSON  `json:"firehose,omitempty"`
+}
+
+// firehoseJSON is what the firehose said and what kaiten's route says.
+type firehoseJSON struct {
+	RoutingKeys  []string `json:"routing_keys"`
+	RoutedQueues []string `json:"routed_queues"`
+	Node         string   `json:"node,omitempty"`
+	Connection   string   `json:"connection,omitempty"`
+	User         string   `json:"user,omitempty"`
+	Compared     bool     `json:"compared"`
+	Predicted    []string `json:"kaiten_queues"`
+	Differs      bool     `json:"differs"`
+	Missing      []string `json:"missing,omitempty"`
+	Extra        []string `json:"extra,omitempty"`
+	NotCompared  string   `json:"not_compared,omitempty"`
+}
+
+func toJSON(m *broker.Message, peek bool) messageJSON {
+	j := messageJSON{
+		Exchange: m.Exchange, RoutingKey: m.RoutingKey, Redelivered: m.Redelivered,
+		Properties: propertiesJSON(m.Properties), Headers: m.Properties.Headers,
+		Source: m.Source, Oslo: m.Summary,
+	}
+	if j.Headers == nil {
+		j.Headers = model.Table{}
+	}
+	if text, ok := m.BodyText(); ok {
+		j.Body = text
+	} else {
+		j.Body, j.BodyEncoding = base64.StdEncoding.EncodeToString(m.Body), "base64"
+	}
+	if peek {
+		j.Remaining = &m.Remaining
+	}
+	if fi := m.Firehose; fi != nil {
+		j.Firehose = &firehoseJSON{
+			RoutingKeys: fi.RoutingKeys, RoutedQueues: fi.RoutedQueues, Node: fi.Node, Connection: fi.Connection, User: fi.User,
+			Compared: fi.Compared, Predicted: fi.Predicted, Differs: fi.Differs(), Missing: fi.Missing, Extra: fi.Extra,
+			NotCompared: fi.NotCompared,
+		}
+	}
+	return j
+}
+
+// propertiesJSON lists the properties that are set, headers aside, by
+// their AMQP field names.
+func propertiesJSON(p model.Properties) map[string]any {
+	out := map[string]any{}
+	add := func(flag model.PropertySet, key string, v any) {
+		if p.Has&flag != 0 {
+			out[key] = v
+		}
+	}
+	add(model.HasContentType, "content_type", p.ContentType)
+	add(model.HasContentEncoding, "content_encoding", p.ContentEncoding)
+	add(model.HasDeliveryMode, "delivery_mode", p.DeliveryMode)
+	add(model.HasPriority, "priority", p.Priority)
+	add(model.HasCorrelationID, "correlation_id", p.CorrelationID)
+	add(model.HasReplyTo, "reply_to", p.ReplyTo)
+	add(model.HasExpiration, "expiration", p.Expiration)
+	add(model.HasMessageID, "message_id", p.MessageID)
+	add(model.HasTimestamp, "timestamp", p.Timestamp)
+	add(model.HasType, "type", p.Type)
+	add(model.HasUserID, "user_id", p.UserID)
+	add(model.HasAppID, "app_id", p.AppID)
+	add(model.HasClusterID, "cluster_id", p.ClusterID)
+	return out
+}
+
+// messageWriter writes messages as JSON Lines or as text for people.
+type messageWriter struct {
+	w     io.Writer
+	json  bool
+	peek  bool // write how many messages remained
+	enc   *json.Encoder
+	count int
+}
+
+func newMessageWriter(w io.Writer, output string) *messageWriter {
+	mw := &messageWriter{w: w, json: output == "json"}
+	if mw.json {
+		mw.enc = json.NewEncoder(w)
+		mw.enc.SetEscapeHTML(false)
+	}
+	return mw
+}
+
+// write writes one message.
+func (mw *messageWriter) write(m *broker.Message) error {
+	mw.count++
+	if mw.json {
+		return mw.enc.Encode(toJSON(m, mw.peek))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d %s routing key %s", mw.count, exchangeName(m.Exchange), strconv.Quote(m.RoutingKey))
+	if m.Source != "" && m.Source != m.Exchange {
+		fmt.Fprintf(&b, " (from %s)", model.Printable(m.Source))
+	}
+	if m.Redelivered {
+		b.WriteString(" redelivered")
+	}
+	if mw.peek {
+		fmt.Fprintf(&b, " (%d more in the queue)", m.Remaining)
+	}
+	b.WriteByte('\n')
+	if props := propertiesText(m.Properties); props != "" {
+		b.WriteString("  properties: " + props + "\n")
+	}
+	if len(m.Properties.Headers) > 0 {
+		h, _ := json.Marshal(m.Properties.Headers)
+		b.WriteString("  headers: " + model.Printable(string(h)) + "\n")
+	}
+	if m.Summary != "" {
+		b.WriteString("  oslo: " + m.Summary + "\n")
+	}
+	if fi := m.Firehose; fi != nil {
+		b.WriteString("  " + firehoseText(fi) + "\n")
+	}
+	b.WriteString("  body: " + bodyText(m.Body) + "\n")
+	_, err := io.WriteString(mw.w, b.String())
+	return err
+}
+
+func exchangeName(x string) string {
+	if x == "" {
+		return "default exchange"
+	}
+	return "exchange " + strconv.Quote(x)
+}
+
+// propertiesText lists the set properties as name=value, made printable.
+func propertiesText(p model.Properties) string {
+	props := propertiesJSON(p)
+	var parts []string
+	for _, k := range []string{
+		"content_type", "content_encoding", "delivery_mode", "priority", "correlation_id", "reply_to",
+		"expiration", "message_id", "timestamp", "type", "user_id", "app_id", "cluster_id",
+	} {
+		if v, ok := props[k]; ok {
+			parts = append(parts, k+"="+model.Printable(fmt.Sprint(v)))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// firehoseText puts the broker's routed queues beside kaiten's route.
+func firehoseText(fi *broker.FirehoseInfo) string {
+	s := "routed to " + quoteList(fi.RoutedQueues)
+	switch {
+	case !fi.Compared:
+		s += "; kaiten did not compare: " + model.Printable(fi.NotCompared)
+	case fi.Differs():
+		s += "; kaiten's route: " + quoteList(fi.Predicted) + " — DIFFERS"
+		if len(fi.Missing) > 0 {
+			s += ", the broker also routed to " + quoteList(fi.Missing)
+		}
+		if len(fi.Extra) > 0 {
+			s += ", kaiten also routes to " + quoteList(fi.Extra)
+		}
+	default:
+		s += "; kaiten's route agrees"
+	}
+	return s
+}
+
+func quoteList(names []string) string {
+	if len(names) == 0 {
+		return "no queue"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return "[" + strings.Join(q, " ") + "]"
+}
+
+// maxTextBody is how much of a body text output shows.
+const maxTextBody = 4096
+
+// bodyText shows a body for people: printable text, cut when long, or a
+// note and base64 for bytes that are not UTF-8.
+func bodyText(body []byte) string {
+	cut := ""
+	if len(body) > maxTextBody {
+		cut = fmt.Sprintf(" … (%d bytes; --output json has all of it)", len(body))
+		body = body[:maxTextBody]
+		for i := 0; i < utf8.UTFMax && !utf8.Valid(body); i++ { // a rune cut in two
+			body = body[:len(body)-1]
+		}
+	}
+	if utf8.Valid(body) {
+		return model.Printable(string(body)) + cut
+	}
+	return fmt.Sprintf("(%d bytes, not UTF-8) base64:%s%s", len(body), base64.StdEncoding.EncodeToString(body), cut)
+}

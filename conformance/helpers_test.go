@@ -9,6 +9,7 @@ import (
 
 	amqp "github.com/rabbitmq/amqp091-go"
 
+	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
 )
 
@@ -88,65 +89,9 @@ func freshVhost(t testing.TB, b *Broker, name string) *amqp.Connection {
 	return conn
 }
 
-// modelValue converts a Go value as amqp091-go encodes it into the model
-// value of the same AMQP field type.
-func modelValue(v any) model.Value {
-	switch v := v.(type) {
-	case nil:
-		return model.Void()
-	case bool:
-		return model.Bool(v)
-	case uint8:
-		return model.Value{Type: model.TypeUnsignedByte, Int: int64(v)}
-	case int8:
-		return model.Value{Type: model.TypeByte, Int: int64(v)}
-	case int16:
-		return model.Value{Type: model.TypeShort, Int: int64(v)}
-	case uint16:
-		return model.Value{Type: model.TypeUnsignedShort, Int: int64(v)}
-	case int32:
-		return model.Value{Type: model.TypeSignedInt, Int: int64(v)}
-	case int: // amqp091-go writes int as a signedint, truncating
-		return model.Value{Type: model.TypeSignedInt, Int: int64(int32(v))}
-	case uint32:
-		return model.Value{Type: model.TypeUnsignedInt, Int: int64(v)}
-	case int64:
-		return model.Long(v)
-	case float32:
-		return model.Value{Type: model.TypeFloat, Float: float64(v)}
-	case float64:
-		return model.Double(v)
-	case amqp.Decimal:
-		return model.Value{Type: model.TypeDecimal, Dec: model.Decimal{Scale: v.Scale, Value: v.Value}}
-	case string:
-		return model.String(v)
-	case []byte:
-		return model.Value{Type: model.TypeBinary, Str: string(v)}
-	case time.Time: // amqp091-go writes whole seconds
-		return model.Value{Type: model.TypeTimestamp, Int: v.Unix()}
-	case amqp.Table:
-		return model.Value{Type: model.TypeTable, Table: modelTable(v)}
-	case []any:
-		arr := make([]model.Value, len(v))
-		for i, e := range v {
-			arr[i] = modelValue(e)
-		}
-		return model.Value{Type: model.TypeArray, Array: arr}
-	}
-	panic(fmt.Sprintf("no AMQP field type for %T", v))
-}
-
-// modelTable converts a table; nil stays nil (no headers at all).
-func modelTable(t amqp.Table) model.Table {
-	if t == nil {
-		return nil
-	}
-	out := make(model.Table, len(t))
-	for k, v := range t {
-		out[k] = modelValue(v)
-	}
-	return out
-}
+// modelTable converts a table as amqp091-go encodes it into the model,
+// each value with its AMQP field type; nil stays nil (no headers at all).
+func modelTable(t amqp.Table) model.Table { return broker.TableFromAMQP(t) }
 
 // modelVhost builds the model of what Declare and SetPolicy create.
 func modelVhost(name string, xs []ExchangeDecl, queues []string, bs []BindingDecl, ps []PolicyDecl) model.Vhost {

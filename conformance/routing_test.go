@@ -229,7 +229,7 @@ func typedTable(t amqp.Table) string {
 	if t == nil {
 		return "none"
 	}
-	return typedValue(modelValue(t))
+	return typedValue(model.Value{Type: model.TypeTable, Table: modelTable(t)})
 }
 
 func typedValue(v model.Value) string {

@@ -64,6 +64,22 @@ func (m *Message) Oslo() (om model.OsloMessage, ok bool) {
 	return om, err == nil && om.Kind != model.OsloNone
 }
 
+// DisplayBody is the body to show people and scripts: for an oslo.messaging
+// message, secrets (the caller's Keystone token in `_context_auth_token`,
+// passwords, …) are masked; redacted says whether anything was. Body keeps
+// the message as it came.
+func (m *Message) DisplayBody() (body []byte, redacted bool) {
+	om, ok := m.Oslo()
+	if !ok {
+		return m.Body, false
+	}
+	enc := om.Redacted().Encode()
+	if bytes.Equal(enc, m.Body) {
+		return m.Body, false
+	}
+	return enc, true
+}
+
 // summarize fills Summary when the body is an oslo.messaging message.
 func (m *Message) summarize() {
 	if om, ok := m.Oslo(); ok {

@@ -24,10 +24,12 @@ type messageJSON struct {
 	Headers      model.Table    `json:"headers"`
 	Body         string         `json:"body"`
 	BodyEncoding string         `json:"body_encoding,omitempty"`
-	Source       string         `json:"source,omitempty"`
-	Remaining    *int           `json:"remaining,omitempty"`
-	Oslo         string         `json:"oslo,omitempty"`
-	Firehose     *firehoseJSON  `json:"firehose,omitempty"`
+	// Redacted says that secrets in an oslo.messaging body were masked.
+	Redacted  bool          `json:"redacted,omitempty"`
+	Source    string        `json:"source,omitempty"`
+	Remaining *int          `json:"remaining,omitempty"`
+	Oslo      string        `json:"oslo,omitempty"`
+	Firehose  *firehoseJSON `json:"firehose,omitempty"`
 }
 
 // firehoseJSON is what the firehose said and what kaiten's route says.
@@ -54,10 +56,12 @@ func toJSON(m *broker.Message, peek bool) messageJSON {
 	if j.Headers == nil {
 		j.Headers = model.Table{}
 	}
-	if text, ok := m.BodyText(); ok {
-		j.Body = text
+	body, redacted := m.DisplayBody()
+	j.Redacted = redacted
+	if utf8.Valid(body) {
+		j.Body = string(body)
 	} else {
-		j.Body, j.BodyEncoding = base64.StdEncoding.EncodeToString(m.Body), "base64"
+		j.Body, j.BodyEncoding = base64.StdEncoding.EncodeToString(body), "base64"
 	}
 	if peek {
 		j.Remaining = &m.Remaining
@@ -146,7 +150,12 @@ func (mw *messageWriter) write(m *broker.Message) error {
 	if fi := m.Firehose; fi != nil {
 		b.WriteString("  " + firehoseText(fi) + "\n")
 	}
-	b.WriteString("  body: " + bodyText(m.Body) + "\n")
+	body, redacted := m.DisplayBody()
+	note := ""
+	if redacted {
+		note = " (secrets masked)"
+	}
+	b.WriteString("  body" + note + ": " + bodyText(body) + "\n")
 	_, err := io.WriteString(mw.w, b.String())
 	return err
 }

@@ -49,3 +49,26 @@ func TestMessageText(t *testing.T) {
 		t.Errorf("json %v", j)
 	}
 }
+
+// TestMessageSecretsMasked: an oslo.messaging request carries the caller's
+// Keystone token; neither the text nor the JSON output may show it.
+func TestMessageSecretsMasked(t *testing.T) {
+	const token = "gAAAAABbPVb8KSJLyTDQsecret"
+	inner := `{\"method\": \"ping\", \"args\": {}, \"_unique_id\": \"u1\", \"_context_auth_token\": \"` + token + `\", \"_context_user_id\": \"u-123\"}`
+	m := broker.Message{Exchange: "nova", RoutingKey: "compute", Body: []byte(`{"oslo.version": "2.0", "oslo.message": "` + inner + `"}`)}
+	for _, output := range []string{"text", "json"} {
+		var out bytes.Buffer
+		if err := newMessageWriter(&out, output).write(&m); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), token) {
+			t.Errorf("%s output shows the token:\n%s", output, out.String())
+		}
+		if !strings.Contains(out.String(), "u-123") {
+			t.Errorf("%s output lost the rest of the context:\n%s", output, out.String())
+		}
+	}
+	if !strings.Contains(string(m.Body), token) {
+		t.Error("the message itself must keep its body")
+	}
+}

@@ -62,6 +62,9 @@ func parseCallFlags(args []string, stderr io.Writer) (*callFlags, error) {
 // trip. Unroutable, nacked or unanswered in time, it exits 1.
 func runCall(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	const cmd = "kaiten call"
+	if hasOsloFlag(args) {
+		return runOsloCall(ctx, args, stdout, stderr)
+	}
 	f, err := parseCallFlags(args, stderr)
 	if err != nil {
 		return usageError(stderr, cmd, err)

@@ -40,6 +40,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, stop := signalContext()
 		defer stop()
 		return runSession(ctx, args[0], args[1:], stdin, stdout, stderr)
+	case "notify", "notifications":
+		ctx, stop := signalContext()
+		defer stop()
+		if args[0] == "notify" {
+			return runOsloNotify(ctx, args[1:], stdout, stderr)
+		}
+		return runOsloNotifications(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -69,8 +76,19 @@ On a live broker (each takes --url, --api-url, --vhost, --context, --output):
   kaiten consume  --queue Q --mode peek|ack|auto [--count N] [--prefetch P] [--timeout D] [--yes]
   kaiten call     --exchange X --routing-key K [--body TEXT] [--timeout D] [--reply-queue[=NAME]]
   kaiten cast     --exchange X --routing-key K [--body TEXT]
+
   --timeout takes 30s, 2m, or a bare number of seconds. --output json writes JSON
   (JSON Lines for tap and consume).
+
+OpenStack oslo.messaging (--exchange is the control exchange, default openstack;
+--oslo-context is the request context as JSON, not --context, a saved connection):
+  kaiten call   --oslo --exchange nova --topic compute [--server H] --method M
+                [--args '{"a": 2}'] [--oslo-context '{...}'] [--namespace NS] [--version V] [--timeout 60]
+  kaiten cast   --oslo --exchange nova --topic compute [--server H | --fanout] --method M [--args J]
+  kaiten notify --oslo --exchange nova [--topic notifications] --event-type E [--priority info]
+                [--payload J] [--publisher-id ID]
+  kaiten notifications --exchange nova [--topic notifications] [--priority P] [--count N] [--timeout D]
+                (on a queue of its own; never takes a real listener's messages)
 
 Run "kaiten COMMAND --help" for every flag.
 Exit status: 0 success, 1 the operation failed (unroutable, refused, nacked, timed out),

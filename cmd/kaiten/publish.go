@@ -62,6 +62,9 @@ func runPublish(ctx context.Context, args []string, stdin io.Reader, stdout, std
 // runCast publishes one request and returns once the broker confirmed
 // it, like an oslo.messaging cast.
 func runCast(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if hasOsloFlag(args) {
+		return runOsloCast(ctx, args, stdout, stderr)
+	}
 	return publishCommand(ctx, "kaiten cast", false, args, stdin, stdout, stderr)
 }
 

@@ -153,7 +153,7 @@ func (ch *Channel) settle(tag uint64, multiple bool, op ackOp) error {
 	var kbuf [4]*consumer
 	kicks := ch.collectKicksLocked(kbuf[:0])
 	ch.mu.Unlock()
-	applySettle(ch.v, op, recs)
+	applySettle(ch, op, recs)
 	kick(kicks)
 	return nil
 }
@@ -169,10 +169,11 @@ func (ch *Channel) releaseCreditLocked(recs []unackedRec) {
 }
 
 // applySettle does to the queues what an ack, requeue or reject decided.
-func applySettle(v *Vhost, op ackOp, recs []unackedRec) {
+func applySettle(ch *Channel, op ackOp, recs []unackedRec) {
 	if len(recs) == 0 {
 		return
 	}
+	v := ch.v
 	var fx effects
 	switch op {
 	case opAck:
@@ -181,6 +182,7 @@ func applySettle(v *Vhost, op ackOp, recs []unackedRec) {
 			recs[i].q.acked(1)
 			recs[i].e.msg.release(b)
 		}
+		ch.stats.ack.Add(int64(len(recs)))
 	case opRequeue:
 		requeueRecs(recs, &fx)
 	case opReject:
@@ -206,7 +208,7 @@ func (ch *Channel) Recover(requeue bool) error {
 	var kbuf [4]*consumer
 	kicks := ch.collectKicksLocked(kbuf[:0])
 	ch.mu.Unlock()
-	applySettle(ch.v, opRequeue, recs)
+	applySettle(ch, opRequeue, recs)
 	kick(kicks)
 	return nil
 }
@@ -252,18 +254,22 @@ func (ch *Channel) Get(queue string, noAck bool) error {
 		if noAck {
 			q.stats.getNoAck.Add(1)
 			v.stats.getNoAck.Add(1)
+			ch.stats.getNoAck.Add(1)
 			e.msg.release(v.b)
 		} else {
 			q.stats.get.Add(1)
 			v.stats.get.Add(1)
+			ch.stats.get.Add(1)
 			q.unackedCnt.Add(1)
 		}
 		if e.redelivered() {
 			q.stats.redeliver.Add(1)
 			v.stats.redeliver.Add(1)
+			ch.stats.redeliver.Add(1)
 		}
 	} else {
 		q.stats.getEmpty.Add(1)
+		ch.getEmpty.Add(1)
 	}
 	q.mu.Unlock()
 	fx.run(ch.v)

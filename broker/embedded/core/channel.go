@@ -2,6 +2,7 @@ package core
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/kaiten-bus/kaiten/model"
 )
@@ -68,6 +69,9 @@ type Channel struct {
 	confirmSeq uint64
 	tx         *txState
 	reply      *replyConsumer
+
+	stats    counters     // this channel's cumulative counters
+	getEmpty atomic.Int64 // basic.get finding nothing
 }
 
 // consumer is a basic.consume subscription.
@@ -303,4 +307,11 @@ func forEachQueue(recs []unackedRec, f func(*queue, []entry)) {
 	for _, q := range order {
 		f(q, groups[q])
 	}
+}
+
+// Counters returns the channel's cumulative counters: what it published,
+// had confirmed, returned or dropped as unroutable, and what was delivered
+// to it, fetched by it (or found nothing) and acknowledged on it.
+func (ch *Channel) Counters() ChannelCounterValues {
+	return ChannelCounterValues{CounterValues: ch.stats.values(), GetEmpty: ch.getEmpty.Load()}
 }

@@ -122,6 +122,9 @@ func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props 
 	routed := v.route(s, x, keys, m)
 	x.publishIn.Add(1)
 	v.stats.publish.Add(1)
+	if ch != nil {
+		ch.stats.publish.Add(1)
+	}
 	if v.tracing.Load() && exchange != TraceExchange {
 		v.tracePublish(m, keys, routed, ch)
 	}
@@ -130,7 +133,7 @@ func (v *Vhost) publish(ch *Channel, exchange, rk string, mandatory bool, props 
 			return res, nil
 		}
 	}
-	res := v.deliver(x, m, routed, mandatory)
+	res := v.deliver(ch, x, m, routed, mandatory)
 	if ch != nil {
 		ch.confirmResult(&res)
 	}
@@ -171,8 +174,9 @@ func defaultRoute(keys []string) []string {
 }
 
 // deliver hands the message to the routed queues that exist (in the
-// current topology) and works out return and confirm.
-func (v *Vhost) deliver(x *exchange, m *Message, routed []string, mandatory bool) PublishResult {
+// current topology) and works out return and confirm. ch, the publishing
+// channel, may be nil.
+func (v *Vhost) deliver(ch *Channel, x *exchange, m *Message, routed []string, mandatory bool) PublishResult {
 	res := PublishResult{Routed: routed}
 	var buf [8]*queue
 	targets := buf[:0]
@@ -211,8 +215,14 @@ func (v *Vhost) deliver(x *exchange, m *Message, routed []string, mandatory bool
 		if mandatory {
 			res.Returned = true
 			v.stats.returnUnroutable.Add(1)
+			if ch != nil {
+				ch.stats.returnUnroutable.Add(1)
+			}
 		} else {
 			v.stats.dropUnroutable.Add(1)
+			if ch != nil {
+				ch.stats.dropUnroutable.Add(1)
+			}
 		}
 	}
 	fx.run(v)
@@ -256,5 +266,6 @@ func (ch *Channel) confirmResult(res *PublishResult) {
 	ch.mu.Unlock()
 	if confirm && !res.Nacked {
 		ch.v.stats.confirm.Add(1)
+		ch.stats.confirm.Add(1)
 	}
 }

@@ -185,19 +185,22 @@ func (q *queue) block(c *consumer) {
 
 // delivered accounts for a message handed to a consumer.
 func (q *queue) delivered(c *consumer, e *entry) {
-	v := q.v
+	v, cs := q.v, &c.ch.stats
 	if c.noAck {
 		q.stats.deliverNoAck.Add(1)
 		v.stats.deliverNoAck.Add(1)
+		cs.deliverNoAck.Add(1)
 		e.msg.release(v.b)
 	} else {
 		q.stats.deliver.Add(1)
 		v.stats.deliver.Add(1)
+		cs.deliver.Add(1)
 		q.unackedCnt.Add(1)
 	}
 	if e.redelivered() {
 		q.stats.redeliver.Add(1)
 		v.stats.redeliver.Add(1)
+		cs.redeliver.Add(1)
 	}
 }
 

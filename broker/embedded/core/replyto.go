@@ -87,6 +87,7 @@ func (b *Broker) deliverReply(rk string, m *Message) {
 	})
 	ch.mu.Unlock()
 	ch.v.stats.deliverNoAck.Add(1)
+	ch.stats.deliverNoAck.Add(1)
 	if wake {
 		ch.notify()
 	}

@@ -170,6 +170,7 @@ type ChannelInfo struct {
 	Pending             int // frames waiting for the writer
 	Confirm             bool
 	Transactional       bool
+	Counters            ChannelCounterValues // the channel's cumulative counters
 }
 
 // Connections lists the open connections of every vhost, by id.
@@ -211,5 +212,6 @@ func (ch *Channel) info() ChannelInfo {
 		Number: ch.num, PrefetchCount: ch.prefetch, GlobalPrefetchCount: ch.globalPrefetch,
 		Unacked: ch.unacked.len(), Consumers: n, Pending: len(ch.outbox),
 		Confirm: ch.confirm, Transactional: ch.tx != nil,
+		Counters: ch.Counters(),
 	}
 }

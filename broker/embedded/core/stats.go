@@ -2,7 +2,7 @@ package core
 
 import "sync/atomic"
 
-// counters are a vhost's cumulative message counters. They only grow;
+// counters are a vhost's (or a channel's) cumulative message counters. They only grow;
 // readers compute rates from two readings.
 type counters struct {
 	publish          atomic.Int64
@@ -62,6 +62,13 @@ func (v *CounterValues) add(o CounterValues) {
 	v.ReturnUnroutable += o.ReturnUnroutable
 	v.DropUnroutable += o.DropUnroutable
 	v.Confirm += o.Confirm
+}
+
+// ChannelCounterValues is a reading of a channel's counters: a vhost's,
+// and the basic.gets that found nothing.
+type ChannelCounterValues struct {
+	CounterValues
+	GetEmpty int64 `json:"get_empty"`
 }
 
 // queueCounters are a queue's cumulative counters.

@@ -81,3 +81,82 @@ func TestManagementPublish(t *testing.T) {
 		t.Fatal("routed: false expected")
 	}
 }
+
+// TestChannelCounters checks that each channel counts what it did itself:
+// the publisher its publishes, confirms, returns and drops; the consumer
+// its deliveries, redeliveries and acks; the getter its gets.
+func TestChannelCounters(t *testing.T) {
+	b, _ := newTestBroker(t, Options{})
+	pub := connect(t, b)
+	pub.declare("q", nil)
+	pub.declare("gq", nil)
+	if err := pub.ch.ConfirmSelect(); err != nil {
+		t.Fatal(err)
+	}
+	publishN(pub, "q", 2)
+	pub.publish("", "gq", "g")
+	for _, mandatory := range []bool{true, false} { // one return, one drop
+		if _, err := pub.ch.Publish("", "ghost", mandatory, model.Properties{}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cons := pub.channel(2)
+	cons.consume("q", false) // deliver ×2
+	ds := cons.deliveries()
+	if len(ds) != 2 {
+		t.Fatalf("deliveries %+v", ds)
+	}
+	if err := cons.ch.Nack(ds[0].DeliveryTag, false, true); err != nil { // redelivered to cons
+		t.Fatal(err)
+	}
+	ds = cons.deliveries()
+	if len(ds) != 1 || !ds[0].Redelivered {
+		t.Fatalf("redelivery %+v", ds)
+	}
+	if err := cons.ch.Ack(ds[0].DeliveryTag, true); err != nil { // acks 2
+		t.Fatal(err)
+	}
+
+	getter := pub.channel(3)
+	d := getter.get("gq", false)
+	if d == nil {
+		t.Fatal("get-empty")
+	}
+	if err := getter.ch.Nack(d.DeliveryTag, false, true); err != nil {
+		t.Fatal(err)
+	}
+	if getter.get("gq", true) == nil { // get_no_ack, a redelivery
+		t.Fatal("get-empty")
+	}
+	if getter.get("gq", true) != nil {
+		t.Fatal("gq not empty")
+	}
+
+	checks := []struct {
+		name string
+		c    *client
+		want ChannelCounterValues
+	}{
+		{"publisher", pub, ChannelCounterValues{CounterValues: CounterValues{Publish: 5, Confirm: 5, ReturnUnroutable: 1, DropUnroutable: 1}}},
+		{"consumer", cons, ChannelCounterValues{CounterValues: CounterValues{Deliver: 3, DeliverGet: 3, Redeliver: 1, Ack: 2}}},
+		{"getter", getter, ChannelCounterValues{CounterValues: CounterValues{Get: 1, GetNoAck: 1, DeliverGet: 2, Redeliver: 1}, GetEmpty: 1}},
+	}
+	byNum := map[uint16]ChannelCounterValues{}
+	for _, ci := range b.Connections()[0].Channels {
+		byNum[ci.Number] = ci.Counters
+	}
+	var sum CounterValues
+	for i, tc := range checks {
+		if got := tc.c.ch.Counters(); got != tc.want {
+			t.Errorf("%s counters\n got %+v\nwant %+v", tc.name, got, tc.want)
+		}
+		if got := byNum[uint16(i+1)]; got != tc.want {
+			t.Errorf("%s ChannelInfo.Counters\n got %+v\nwant %+v", tc.name, got, tc.want)
+		}
+		sum.add(tc.want.CounterValues)
+	}
+	if v := b.Counters(); v != sum {
+		t.Errorf("vhost counters %+v, channels sum to %+v", v, sum)
+	}
+}

@@ -96,12 +96,12 @@ func (ch *Channel) TxCommit() ([]PublishResult, error) {
 		if x == nil { // deleted since: nothing routes
 			x = &exchange{}
 		}
-		res := ch.v.deliver(x, p.m, p.routed, p.mandatory)
+		res := ch.v.deliver(ch, x, p.m, p.routed, p.mandatory)
 		nacked = nacked || res.Nacked
 		results = append(results, res)
 	}
 	for _, a := range t.acks {
-		applySettle(ch.v, a.op, a.recs)
+		applySettle(ch, a.op, a.recs)
 	}
 	kick(kicks)
 	if nacked {

@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,11 +69,40 @@ func (h *handler) connectionJSON(c core.ConnectionInfo, stats bool) obj {
 	return o
 }
 
-// channelJSON is a channel as /api/channels lists it. Core keeps no
-// per-channel message counters, so message_stats is left out.
-func (h *handler) channelJSON(c core.ConnectionInfo, ch core.ChannelInfo) obj {
+// A channel's message_stats, as RabbitMQ names them, come in two groups:
+// the publishing ones, shown once the channel published, and the
+// delivering ones, shown once something was delivered to it or it did a
+// basic.get. A channel that did neither has an empty message_stats.
+var (
+	channelPublishNames = []string{"confirm", "drop_unroutable", "publish", "return_unroutable"}
+	channelDeliverNames = []string{
+		"ack", "deliver", "deliver_get", "deliver_no_ack", "get", "get_empty", "get_no_ack", "redeliver",
+	}
+	channelStatNames = append(slices.Clone(channelPublishNames), channelDeliverNames...)
+)
+
+// channelStats is a channel's message_stats. Rates are sampled over all
+// the counters, so a group appearing does not restart them.
+func (h *handler) channelStats(c core.ConnectionInfo, ch core.ChannelInfo) obj {
+	cv := ch.Counters
+	vals := counterValues(cv.CounterValues, cv.GetEmpty, channelStatNames)
+	rates := h.rates.rates(key("ch", strconv.FormatUint(c.ID, 10), strconv.FormatUint(uint64(ch.Number), 10)), vals, true)
+	np := len(channelPublishNames)
+	o := obj{}
+	if cv.Publish+cv.Confirm+cv.ReturnUnroutable+cv.DropUnroutable > 0 {
+		addStats(o, channelPublishNames, vals[:np], rates[:np])
+	}
+	if cv.DeliverGet+cv.GetEmpty+cv.Ack+cv.Redeliver > 0 {
+		addStats(o, channelDeliverNames, vals[np:], rates[np:])
+	}
+	return o
+}
+
+// channelJSON is a channel as /api/channels lists it, with its
+// message_stats (and their rates) unless stats are off.
+func (h *handler) channelJSON(c core.ConnectionInfo, ch core.ChannelInfo, stats bool) obj {
 	peerHost, peerPort, _, _ := splitConnName(c.Info.Name)
-	return obj{
+	o := obj{
 		"name": channelName(c.Info.Name, ch.Number), "number": ch.Number, "vhost": c.Vhost,
 		"user": c.Info.User, "user_who_performed_action": c.Info.User, "node": h.opts.Node,
 		"state": "running", "connection_details": obj{"name": c.Info.Name, "peer_host": peerHost, "peer_port": peerPort},
@@ -81,6 +111,10 @@ func (h *handler) channelJSON(c core.ConnectionInfo, ch core.ChannelInfo) obj {
 		"prefetch_count": ch.PrefetchCount, "global_prefetch_count": ch.GlobalPrefetchCount,
 		"confirm": ch.Confirm, "transactional": ch.Transactional,
 	}
+	if stats {
+		o["message_stats"] = h.channelStats(c, ch)
+	}
+	return o
 }
 
 // connections lists the open connections, of one vhost when vhost != "".
@@ -127,7 +161,7 @@ func listChannels(h *handler, rq *request, conns []core.ConnectionInfo, paginate
 	items := []obj{}
 	for _, c := range conns {
 		for _, ch := range c.Channels {
-			items = append(items, h.channelJSON(c, ch))
+			items = append(items, h.channelJSON(c, ch, lq.stats()))
 		}
 	}
 	return lq.reply(rq, items)
@@ -208,7 +242,7 @@ func getChannel(h *handler, rq *request) error {
 		if uint64(ch.Number) != num {
 			continue
 		}
-		o := h.channelJSON(c, ch)
+		o := h.channelJSON(c, ch, rq.r.URL.Query().Get("disable_stats") != "true")
 		details := []obj{}
 		if v, ok := h.b.Vhost(c.Vhost); ok {
 			for _, cons := range v.Snapshot().Consumers {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaiten-bus/kaiten/model"
 )
@@ -202,4 +203,98 @@ func urlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestChannelMessageStats checks that channels carry RabbitMQ's channel
+// message_stats: their own counters, with rates like a queue's.
+func TestChannelMessageStats(t *testing.T) {
+	e := newEnv(t, Options{RateInterval: 5 * time.Second})
+	e.must(201, "PUT", "/api/queues/%2F/q", nil)
+	name := "127.0.0.1:54475 -> 127.0.0.1:5672"
+	c, pub := e.client("/", name)
+	if err := pub.ConfirmSelect(); err != nil {
+		t.Fatal(err)
+	}
+	cons, err := c.OpenChannel(2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := func(n int) map[string]any {
+		t.Helper()
+		for _, ch := range e.must(200, "GET", "/api/channels", nil).list(t) {
+			if int(num(t, ch["number"])) == n {
+				ms, _ := ch["message_stats"].(map[string]any)
+				return ms
+			}
+		}
+		t.Fatalf("no channel %d", n)
+		return nil
+	}
+	// check compares a channel's message_stats with want: its keys are
+	// those of names (with their _details), valued as want says (0 when
+	// left out), with rates as rates says.
+	check := func(n int, names []string, want, rates map[string]float64) {
+		t.Helper()
+		ms := stats(n)
+		if len(ms) != 2*len(names) {
+			t.Errorf("channel %d message_stats has %d keys, want %v: %v", n, len(ms), names, ms)
+		}
+		for _, k := range names {
+			if got := num(t, ms[k]); got != want[k] {
+				t.Errorf("channel %d %s = %v, want %v", n, k, got, want[k])
+			}
+			if got := num(t, field(ms, k+"_details.rate")); got != rates[k] {
+				t.Errorf("channel %d %s rate = %v, want %v", n, k, got, rates[k])
+			}
+		}
+	}
+	// An idle channel's message_stats is empty, as RabbitMQ's [] is.
+	check(1, nil, nil, nil)
+	check(2, nil, nil, nil)
+
+	for range 10 {
+		if _, err := pub.Publish("", "q", false, model.Properties{}, []byte("m")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := pub.Publish("", "ghost", true, model.Properties{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pub.Publish("", "ghost", false, model.Properties{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cons.Consume("q", "", false, false, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	ds := cons.Drain(nil)
+	if len(ds) < 10 {
+		t.Fatalf("deliveries %v", ds)
+	}
+	if err := cons.Ack(ds[len(ds)-1].DeliveryTag, true); err != nil {
+		t.Fatal(err)
+	}
+	getter, err := c.OpenChannel(3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := getter.Get("q", true); err != nil { // get-empty
+		t.Fatal(err)
+	}
+	e.clock.Advance(5 * time.Second)
+	check(1, channelPublishNames, map[string]float64{"publish": 12, "confirm": 12, "return_unroutable": 1, "drop_unroutable": 1},
+		map[string]float64{"publish": 2.4, "confirm": 2.4, "return_unroutable": 0.2, "drop_unroutable": 0.2})
+	check(2, channelDeliverNames, map[string]float64{"deliver": 10, "deliver_get": 10, "ack": 10},
+		map[string]float64{"deliver": 2, "deliver_get": 2, "ack": 2})
+	check(3, channelDeliverNames, map[string]float64{"get_empty": 1}, nil)
+
+	// The per-connection listing shows the same; disable_stats drops them.
+	l := e.must(200, "GET", "/api/connections/127.0.0.1%3A54475%20-%3E%20127.0.0.1%3A5672/channels", nil).list(t)
+	if len(l) != 3 || num(t, field(l[0], "message_stats.publish")) != 12 {
+		t.Errorf("connection channels = %v", l)
+	}
+	for _, ch := range e.must(200, "GET", "/api/channels?disable_stats=true", nil).list(t) {
+		if _, ok := ch["message_stats"]; ok {
+			t.Errorf("message_stats with disable_stats: %v", ch)
+		}
+	}
 }

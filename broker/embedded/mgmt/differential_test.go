@@ -32,7 +32,6 @@ var omittedKeys = map[string]string{
 	"reductions_details":   "Erlang process detail",
 	"backing_queue_status": "Erlang classic-queue internals",
 	"idle_since":           "shown for queues without consumers only; channels have none",
-	"message_stats":        "channels only: core keeps no per-channel counters",
 }
 
 // opaqueKeys hold user data (tables, properties), whose keys are not the
@@ -277,6 +276,7 @@ func TestDifferentialShapes(t *testing.T) {
 		{"consumers", "/api/consumers/" + v, first},
 		{"connections", "/api/vhosts/" + v + "/connections", first},
 		{"channels", "/api/vhosts/" + v + "/channels", pick("number", "2")},
+		{"channels publisher", "/api/vhosts/" + v + "/channels", pick("number", "1")},
 		{"policies", "/api/policies/" + v, first},
 		{"policy", "/api/policies/" + v + "/p", whole},
 		{"users", "/api/users", pick("name", "guest")},

@@ -32,8 +32,11 @@
 //     always "running" (RabbitMQ says "live" with disable_stats);
 //   - connections: recv_oct and send_oct come from ConnInfo.Octets (0
 //     without it), recv_cnt, send_cnt and send_pend are 0, ssl is false;
-//   - channels carry no message_stats (core counts per vhost, queue and
-//     exchange, not per channel); messages_unconfirmed and the
+//   - channels' message_stats show the publishing counters (publish,
+//     confirm, return_unroutable, drop_unroutable) once the channel
+//     published and the delivering ones (deliver, deliver_no_ack, get,
+//     get_no_ack, get_empty, deliver_get, ack, redeliver) once it received
+//     or fetched, as RabbitMQ does; messages_unconfirmed and the
 //     *_uncommitted counts are 0;
 //   - exchanges' user_who_performed_action is "rmq-internal" for the
 //     built-in ones and "" for the others;

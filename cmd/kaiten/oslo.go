@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -299,16 +300,9 @@ func (f *osloFlags) checkNotify() error {
 	}
 	if f.publisherID == "" {
 		host, _ := os.Hostname()
-		f.publisherID = "kaiten." + cmpOr(host, "localhost")
+		f.publisherID = "kaiten." + cmp.Or(host, "localhost")
 	}
 	return checkOutput(f.output, "text", "json")
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // runOsloNotifications is kaiten notifications: it listens on a queue of

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/kaiten-bus/kaiten/broker/embedded"
@@ -85,11 +86,18 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	// The URLs carry guest/guest, the well-known defaults of a broker
 	// that only listens on loopback.
 	fmt.Fprintf(stdout, "AMQP: %s\n", b.AMQPURL())
+	explore := "kaiten --url " + b.AMQPURL()
 	if b.APIURL() != "" {
 		fmt.Fprintf(stdout, "API:  %s (guest/guest)\n", b.APIURL())
+		if !strings.HasSuffix(b.APIURL(), ":15672") {
+			// Off the usual port, clients cannot derive the API from the
+			// AMQP URL, so say it.
+			explore += " --api-url " + b.APIURL()
+		}
 	} else {
-		fmt.Fprintln(stdout, "API:  none (the management API is not built into this kaiten yet)")
+		fmt.Fprintln(stdout, "API:  none")
 	}
+	fmt.Fprintf(stdout, "Explore it: %s   (the same flags work for tap, publish, consume, call, …)\n", explore)
 	if f.demo {
 		d, err := demo.Start(ctx, demo.Options{URL: b.AMQPURL(), Logger: log})
 		if err != nil {

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Dead-letter reasons, as RabbitMQ writes them in x-death.
@@ -90,14 +91,7 @@ func quoteKeys(keys []string) string {
 	if len(keys) == 1 {
 		return quote(keys[0])
 	}
-	s := ""
-	for i, k := range keys {
-		if i > 0 {
-			s += ", "
-		}
-		s += quote(k)
-	}
-	return "[" + s + "]"
+	return "[" + strings.Join(quoteAll(keys), ", ") + "]"
 }
 
 // deathHeaders adds the headers RabbitMQ puts on a dead letter, which a

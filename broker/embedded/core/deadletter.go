@@ -18,8 +18,8 @@ type deadLetter struct {
 // released: publishing needs other queues' locks, and deleting a queue
 // needs the vhost's.
 type effects struct {
-	deadLetters []deadLetter
-	autoDelete  []*queue
+	drain      []*queue // queues whose dead letters (dlOut) wait to be published
+	autoDelete []*queue
 }
 
 // maxDeadLettersPerRun bounds one cascade of dead letters; RabbitMQ's cycle
@@ -29,23 +29,48 @@ const maxDeadLettersPerRun = 1 << 20
 // run does the deferred work, including what it causes in turn.
 func (fx *effects) run(v *Vhost) {
 	n := 0
-	for len(fx.deadLetters) > 0 {
-		dls := fx.deadLetters
-		fx.deadLetters = nil
-		for _, dl := range dls {
-			n++
-			if n > maxDeadLettersPerRun {
-				v.b.log.Warn("dead-letter cascade cut short", "vhost", v.name, "queue", dl.queue)
-				fx.deadLetters = nil
-				break
-			}
-			v.publishDeadLetter(dl, fx)
-		}
+	for len(fx.drain) > 0 {
+		q := fx.drain[0]
+		fx.drain = fx.drain[1:]
+		n = q.drainDeadLetters(v, fx, n)
 	}
+	fx.drain = nil
 	for _, q := range fx.autoDelete {
 		v.autoDeleteQueue(q)
 	}
 	fx.autoDelete = nil
+}
+
+// drainDeadLetters publishes the queue's dead letters in order, unless
+// another goroutine is already doing so (it will publish ours too, since it
+// drains until the outbox is empty). No lock is held while publishing: a
+// dead letter can land in this very queue. n counts the run's dead letters.
+func (q *queue) drainDeadLetters(v *Vhost, fx *effects, n int) int {
+	q.mu.Lock()
+	if q.dlDraining {
+		q.mu.Unlock()
+		return n
+	}
+	q.dlDraining = true
+	for len(q.dlOut) > 0 {
+		batch := q.dlOut
+		q.dlOut = nil
+		q.mu.Unlock()
+		for _, dl := range batch {
+			n++
+			if n > maxDeadLettersPerRun {
+				if n == maxDeadLettersPerRun+1 {
+					v.b.log.Warn("dead-letter cascade cut short", "vhost", v.name, "queue", dl.queue)
+				}
+				continue
+			}
+			v.publishDeadLetter(dl, fx)
+		}
+		q.mu.Lock()
+	}
+	q.dlDraining = false
+	q.mu.Unlock()
+	return n
 }
 
 // publishDeadLetter is rabbit_dead_letter:publish: republish to the

@@ -16,7 +16,13 @@ type queue struct {
 	decl  model.Queue
 	owner *Conn // exclusive owner
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// dlOut holds this queue's dead letters in the order they left it;
+	// one goroutine at a time (dlDraining) publishes them, so they reach
+	// the dead-letter exchange in that order, as from RabbitMQ's queue
+	// process, even when two operations dead-letter at once.
+	dlOut      []deadLetter
+	dlDraining bool
 	cfg        queueConfig
 	policy     *model.Policy
 	ready      readyList

@@ -133,10 +133,11 @@ func (q *queue) deadLetterLocked(m *Message, reason string, fx *effects) {
 	if !q.cfg.hasDLX {
 		return
 	}
-	fx.deadLetters = append(fx.deadLetters, deadLetter{
+	q.dlOut = append(q.dlOut, deadLetter{
 		msg: m, queue: q.name, reason: reason,
 		dlx: q.cfg.dlx, dlrk: q.cfg.dlrk, hasDLRK: q.cfg.hasDLRK,
 	})
+	fx.drain = append(fx.drain, q)
 }
 
 // reconfigureLocked applies a new policy: limits and timers take effect

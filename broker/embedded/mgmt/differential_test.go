@@ -218,6 +218,10 @@ func TestDifferentialShapes(t *testing.T) {
 				ready = ready && field(obj, k) != nil
 			}
 		}
+		// The consumer's details come with the queue's stats, not before.
+		if cd, _ := field(live.get("/api/queues/"+v+"/q"), "consumer_details").([]any); len(cd) == 0 {
+			ready = false
+		}
 		for _, c := range live.get("/api/vhosts/" + v + "/channels").([]any) {
 			ready = ready && field(c, "message_stats") != nil
 		}

@@ -219,8 +219,17 @@ func TestDifferentialShapes(t *testing.T) {
 			}
 		}
 		// The consumer's details come with the queue's stats, not before.
+		// RabbitMQ shows a consumer's channel_details as [] until the
+		// channel's stats arrive.
 		if cd, _ := field(live.get("/api/queues/"+v+"/q"), "consumer_details").([]any); len(cd) == 0 {
 			ready = false
+		} else if _, ok := field(cd[0], "channel_details").(map[string]any); !ok {
+			ready = false
+		}
+		for _, c := range live.get("/api/consumers/" + v).([]any) {
+			if _, ok := field(c, "channel_details").(map[string]any); !ok {
+				ready = false
+			}
 		}
 		for _, c := range live.get("/api/vhosts/" + v + "/channels").([]any) {
 			ready = ready && field(c, "message_stats") != nil

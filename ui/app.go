@@ -97,7 +97,10 @@ func New(opts Options) (*App, error) {
 		views: map[common.Kind]common.View{}, themeChosen: chosen,
 		status: broker.Status{State: broker.StateConnecting},
 	}
-	a.common = &common.Common{Styles: styles.New(theme, opts.NoColor), Data: &a.data, Vhost: opts.Vhost}
+	a.common = &common.Common{Styles: styles.New(theme, opts.NoColor), Data: &a.data, Vhost: opts.Vhost, Ctx: ctx}
+	if act, ok := opts.Backend.(common.Actions); ok {
+		a.common.Actions = act
+	}
 	a.focus = a.viewFor(cmp.Or(opts.Start, common.KindOverview), common.Ref{})
 	return a, nil
 }

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/kaiten-bus/kaiten/broker"
+	"github.com/kaiten-bus/kaiten/ui/common"
 )
 
 // Backend is the broker the UI shows: a *broker.Session, or a fake with
@@ -72,3 +73,6 @@ func waitStatus(ch <-chan broker.Status) tea.Cmd {
 		return statusMsg{status: st, closed: !ok}
 	}
 }
+
+// A session acts on the bus.
+var _ common.Actions = (*broker.Session)(nil)

@@ -1,6 +1,8 @@
 package common
 
 import (
+	"context"
+
 	"github.com/kaiten-bus/kaiten/ui/styles"
 )
 
@@ -15,4 +17,8 @@ type Common struct {
 	Vhost string
 	// ReadOnly is the session's read-only flag.
 	ReadOnly bool
+	// Actions acts on the bus; nil when the backend cannot.
+	Actions Actions
+	// Ctx ends with the UI; commands that start streams use it.
+	Ctx context.Context
 }

@@ -31,6 +31,8 @@ type NavigateMsg struct {
 	Ref Ref
 	// Replace replaces the current view instead of pushing onto history.
 	Replace bool
+	// Probe, for the trace view, is a message to trace.
+	Probe *Probe
 }
 
 // Navigate returns a command that navigates.

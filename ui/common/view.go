@@ -21,6 +21,11 @@ const (
 	KindTrace       Kind = "trace"
 	KindDetail      Kind = "detail"
 	KindHelp        Kind = "help"
+	KindPublish     Kind = "publish"
+	KindTap         Kind = "tap"
+	KindConsume     Kind = "consume"
+	KindRPC         Kind = "rpc"
+	KindLearn       Kind = "learn"
 )
 
 // View is one screen of the explorer. Views have pointer receivers and

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,7 +38,7 @@ func NewAPI(ep APIEndpoint, opts TLSOptions, client *http.Client) (*API, error) 
 	timeout := 30 * time.Second
 	if client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = 8
+		tr.MaxIdleConnsPerHost = 16
 		if strings.HasPrefix(ep.URL, "https://") {
 			u, err := url.Parse(ep.URL)
 			if err != nil {
@@ -199,43 +201,107 @@ type page[T any] struct {
 	PageCount int `json:"page_count"`
 }
 
-// listAll fetches every page of a paginated list. A server that ignores
-// pagination (and answers a plain array) gives everything at once; a page
-// that vanished because objects were deleted meanwhile ends the list.
+// pageWorkers is how many pages of one list are fetched at once after
+// the first. RabbitMQ filters and sorts the whole list for every page
+// (0.13 s a page at 10,000 queues), so fetching the rest in parallel
+// uses the node's other cores instead of waiting for each page in turn.
+const pageWorkers = 4
+
+// listAll fetches every page of a paginated list: the first, which says
+// how many there are, then the rest, pageWorkers at once, kept in order.
+// A server that ignores pagination (and answers a plain array) gives
+// everything at once; a page that vanished because objects were deleted
+// meanwhile ends the list there.
 func listAll[T any](ctx context.Context, a *API, path string, q url.Values, pageSize int) ([]T, error) {
 	if pageSize <= 0 || pageSize > MaxPageSize {
 		pageSize = MaxPageSize
 	}
-	if q == nil {
-		q = url.Values{}
+	first, plain, err := fetchPage[T](ctx, a, path, q, pageSize, 1)
+	if err != nil || plain || first.PageCount <= 1 || len(first.Items) == 0 {
+		return first.Items, err
 	}
-	q.Set("page_size", strconv.Itoa(pageSize))
-	var all []T
-	for n := 1; ; n++ {
-		q.Set("page", strconv.Itoa(n))
-		data, err := a.do(ctx, http.MethodGet, path, q, nil)
-		var ae *APIError
-		if n > 1 && errors.As(err, &ae) && ae.Status == http.StatusBadRequest && ae.Text == "page_out_of_range" {
-			return all, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		t := bytes.TrimSpace(data)
-		if len(t) > 0 && t[0] == '[' {
-			var items []T
-			if err := decodeTolerant(t, &items); err != nil {
-				return nil, notAPIError(a.ep.URL, fmt.Sprintf("GET %s gave JSON kaiten cannot read: %v", path, err))
+	rest := make([]page[T], first.PageCount-1)
+	errs := make([]error, len(rest))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(pageWorkers, len(rest)) {
+		wg.Go(func() {
+			for i := range next {
+				rest[i], _, errs[i] = fetchPage[T](ctx, a, path, q, pageSize, i+2)
+				if errs[i] != nil && !pageGone(errs[i]) {
+					cancel()
+				}
 			}
-			return items, nil
+		})
+	}
+	for i := range rest {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	all := first.Items
+	for i, p := range rest {
+		if pageGone(errs[i]) {
+			break
 		}
-		var p page[T]
-		if err := decodeTolerant(t, &p); err != nil {
-			return nil, notAPIError(a.ep.URL, fmt.Sprintf("GET %s gave JSON kaiten cannot read: %v", path, err))
+		if errs[i] != nil {
+			return nil, firstRealError(errs)
+		}
+		if len(p.Items) == 0 {
+			break
 		}
 		all = append(all, p.Items...)
-		if n >= p.PageCount || len(p.Items) == 0 {
-			return all, nil
-		}
 	}
+	return all, nil
+}
+
+// fetchPage fetches page n of a list; plain says the server answered a
+// plain array (no pagination), which is then the whole list.
+func fetchPage[T any](ctx context.Context, a *API, path string, base url.Values, pageSize, n int) (p page[T], plain bool, err error) {
+	q := url.Values{}
+	for k, v := range base {
+		q[k] = v
+	}
+	q.Set("page_size", strconv.Itoa(pageSize))
+	q.Set("page", strconv.Itoa(n))
+	data, err := a.do(ctx, http.MethodGet, path, q, nil)
+	if err != nil {
+		return p, false, err
+	}
+	t := bytes.TrimSpace(data)
+	if len(t) > 0 && t[0] == '[' {
+		if err := decodeTolerant(t, &p.Items); err != nil {
+			return p, true, notAPIError(a.ep.URL, fmt.Sprintf("GET %s gave JSON kaiten cannot read: %v", path, err))
+		}
+		return p, true, nil
+	}
+	if err := decodeTolerant(t, &p); err != nil {
+		return p, false, notAPIError(a.ep.URL, fmt.Sprintf("GET %s gave JSON kaiten cannot read: %v", path, err))
+	}
+	return p, false, nil
+}
+
+// pageGone reports whether err says a page no longer exists: objects were
+// deleted while the list was read.
+func pageGone(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest && ae.Text == "page_out_of_range"
+}
+
+// firstRealError is the first error that is not a vanished page and not
+// the cancellation another page's failure caused.
+func firstRealError(errs []error) error {
+	var fallback error
+	for _, err := range errs {
+		if err == nil || pageGone(err) {
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			return err
+		}
+		fallback = cmp.Or(fallback, err)
+	}
+	return fallback
 }

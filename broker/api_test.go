@@ -136,6 +136,7 @@ type fakeQueues struct {
 	uris     []string
 	plain    bool // answer with a plain array, as a server without pagination
 	shrinkAt int  // after serving this page, drop all but the first name
+	failAt   int  // answer this page with a server error
 }
 
 func (f *fakeQueues) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -152,6 +153,11 @@ func (f *fakeQueues) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if pg == f.failAt {
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"error":"internal_server_error","reason":"boom"}`)
+		return
+	}
 	size, _ := strconv.Atoi(r.URL.Query().Get("page_size"))
 	count := (len(items) + size - 1) / size
 	if pg > count && pg > 1 {
@@ -169,6 +175,18 @@ func (f *fakeQueues) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+func TestListPaginationPageFails(t *testing.T) {
+	f := &fakeQueues{names: []string{"a", "b", "c", "d", "e", "f", "g"}, failAt: 3}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	api, err := NewAPI(APIEndpoint{URL: srv.URL, Username: "u", password: newSecret("p")}, TLSOptions{}, nil)
+	must(t, err)
+	qs, err := api.Queues(context.Background(), "/", ListOptions{PageSize: 2})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("a failing page 3 gave %d queues and error %v, want the server's error", len(qs), err)
+	}
+}
+
 func TestListPagination(t *testing.T) {
 	names := []string{"a", "b", "c", "d", "e", "f", "g"}
 	for _, tt := range []struct {
@@ -179,7 +197,9 @@ func TestListPagination(t *testing.T) {
 	}{
 		{"pages of 2", &fakeQueues{names: names}, 7, 4},
 		{"plain array", &fakeQueues{names: names, plain: true}, 7, 1},
-		{"list shrinks between pages", &fakeQueues{names: names, shrinkAt: 2}, 4, 3},
+		// The later pages are fetched at once after the first, so a list
+		// that shrinks after page 1 ends at page 1; the rest all fail.
+		{"list shrinks between pages", &fakeQueues{names: names, shrinkAt: 1}, 2, 4},
 		{"empty", &fakeQueues{}, 0, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

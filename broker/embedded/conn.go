@@ -149,9 +149,19 @@ func (c *conn) serve() {
 	if !c.handshake(fw) {
 		return
 	}
+	// The connection is the broker's before open-ok goes out, so that a
+	// close (from the management API, or the broker shutting down) that
+	// comes the moment the client sees it open finds it.
+	// A close queued meanwhile goes out after the open-ok, as a client
+	// expects.
 	c.w = newWriter(c, fw)
-	go c.w.run(c.heartbeat)
 	if !c.b.register(c) {
+		c.w = nil // never ran: nothing to stop
+		return
+	}
+	err := sendNow(fw, &wire.ConnectionOpenOk{})
+	go c.w.run(c.heartbeat)
+	if err != nil {
 		return
 	}
 	c.log.Debug("connection open", "user", c.user, "vhost", c.vhost)

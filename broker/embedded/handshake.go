@@ -148,10 +148,6 @@ func (c *conn) negotiate(fw *wire.FrameWriter) *handshakeError {
 		return &handshakeError{e: asAMQP(err, op.ID()), close: true}
 	}
 	c.core, c.vhost = cc, op.VirtualHost
-	if err := sendNow(fw, &wire.ConnectionOpenOk{}); err != nil {
-		cc.Close()
-		return &handshakeError{}
-	}
 	return nil
 }
 

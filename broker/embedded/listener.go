@@ -153,20 +153,30 @@ func (b *Broker) sweep() {
 // 320 CONNECTION_FORCED with the reason. It reports whether the
 // connection was found.
 func (b *Broker) CloseConnection(id uint64, reason string) bool {
-	b.mu.Lock()
-	var found *conn
-	for c := range b.conns {
-		if c.core.ID() == id {
-			found = c
-			break
+	// core lists a connection from connection.open on; the server holds
+	// it from just after open-ok. A close that comes in that moment waits
+	// for it rather than failing.
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if c := b.openConn(id); c != nil {
+			c.forceClose(320, reason)
+			return true
+		}
+		if !b.core.HasConnection(id) || time.Now().After(deadline) {
+			return false
 		}
 	}
-	b.mu.Unlock()
-	if found == nil {
-		return false
+}
+
+// openConn finds the open connection with core's id.
+func (b *Broker) openConn(id uint64) *conn {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for c := range b.conns {
+		if c.core.ID() == id {
+			return c
+		}
 	}
-	found.forceClose(320, reason)
-	return true
+	return nil
 }
 
 // alarm is the memory alarm as the connections see it: while it is on,

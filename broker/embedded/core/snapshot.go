@@ -173,6 +173,25 @@ type ChannelInfo struct {
 	Counters            ChannelCounterValues // the channel's cumulative counters
 }
 
+// HasConnection reports whether a connection with that id is open.
+func (b *Broker) HasConnection(id uint64) bool {
+	b.mu.RLock()
+	vs := make([]*Vhost, 0, len(b.vhosts))
+	for _, v := range b.vhosts {
+		vs = append(vs, v)
+	}
+	b.mu.RUnlock()
+	for _, v := range vs {
+		v.mu.Lock()
+		_, ok := v.conns[id]
+		v.mu.Unlock()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Connections lists the open connections of every vhost, by id.
 func (b *Broker) Connections() []ConnectionInfo {
 	b.mu.RLock()

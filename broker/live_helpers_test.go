@@ -1,16 +1,14 @@
 package broker
 
 import (
-	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"testing"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/internal/testenv"
 )
 
 // liveRabbit is the RabbitMQ the integration tests run against:
@@ -25,42 +23,16 @@ type liveRabbit struct {
 
 func live(t *testing.T) *liveRabbit {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("live broker tests are not short")
-	}
-	r := &liveRabbit{
-		amqpURL: cmp.Or(os.Getenv("KAITEN_TEST_AMQP_URL"), "amqp://guest:guest@127.0.0.1:5672/"),
-		apiURL:  cmp.Or(os.Getenv("KAITEN_TEST_API_URL"), "http://127.0.0.1:15672"),
-	}
+	tr := testenv.RabbitMQ(t)
+	r := &liveRabbit{amqpURL: tr.AMQPURL, apiURL: tr.APIURL}
 	ep, err := Config{URL: r.amqpURL, APIURL: r.apiURL}.Endpoints()
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, addr := range []string{ep.AMQP.Addr(), hostOf(t, ep.API.URL)} {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("no RabbitMQ at %s (CI=true, so this fails): %v", addr, err)
-			}
-			t.Skipf("no RabbitMQ at %s: %v", addr, err)
-		}
-		_ = c.Close()
 	}
 	if r.admin, err = NewAPI(ep.API, TLSOptions{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return r
-}
-
-func hostOf(t *testing.T, raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), "80")
-	}
-	return u.Host
 }
 
 func testCtx(t *testing.T) context.Context {
@@ -69,11 +41,7 @@ func testCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func randomHex(n int) string { return testenv.RandomHex(n) }
 
 // adminDo sends a management API request as the admin.
 func (r *liveRabbit) adminDo(t *testing.T, method, path string, body any) {

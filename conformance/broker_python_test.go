@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/internal/testenv"
 )
 
 // python is Debian's interpreter, which has Debian's python3-pika and
 // python3-kombu; a python3 earlier on PATH (pyenv, a venv) may not.
-const python = "/usr/bin/python3"
+const python = testenv.Python
 
 // TestBrokerPython runs real clients from Debian against each target: the
 // scripts in python/ exit 0 only when every check in them passed.
@@ -26,7 +28,7 @@ func TestBrokerPython(t *testing.T) {
 // interpreter or the module the test is skipped, except with CI=true.
 func pythonClient(module, script string) func(*testing.T, *testBroker) {
 	return func(t *testing.T, tb *testBroker) {
-		requirePython(t, module)
+		testenv.RequirePython(t, module)
 		v := tb.vhost(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
@@ -44,17 +46,4 @@ func pythonClient(module, script string) func(*testing.T, *testBroker) {
 		}
 		t.Logf("%s: %d checks passed", script, checks)
 	}
-}
-
-func requirePython(t *testing.T, module string) {
-	t.Helper()
-	err := exec.Command(python, "-c", "import "+module).Run()
-	if err == nil {
-		return
-	}
-	msg := python + " cannot import " + module + " (" + err.Error() + "); apt-get install python3-" + module
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: %s", msg)
-	}
-	t.Skip(msg)
 }

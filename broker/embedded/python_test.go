@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/internal/testenv"
 )
 
 // python is Debian's interpreter, which has Debian's python3-pika and
 // python3-kombu.
-const python = "/usr/bin/python3"
+const python = testenv.Python
 
 // TestPythonClients runs the conformance suite's pika and kombu scripts
 // (declare, publish with confirms and returns, consume, RPC over reply
@@ -27,13 +29,7 @@ func TestPythonClients(t *testing.T) {
 	} {
 		t.Run(c.module, func(t *testing.T) {
 			t.Parallel()
-			if err := exec.Command(python, "-c", "import "+c.module).Run(); err != nil {
-				msg := python + " cannot import " + c.module + "; apt-get install python3-" + c.module
-				if os.Getenv("CI") == "true" {
-					t.Fatal(msg)
-				}
-				t.Skip(msg)
-			}
+			testenv.RequirePython(t, c.module)
 			vhost := "py-" + c.module
 			b.Core().AddVhost(vhost)
 			u, err := url.Parse(b.AMQPURL())

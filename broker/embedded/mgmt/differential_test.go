@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaiten-bus/kaiten/internal/testenv"
+
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kaiten-bus/kaiten/model"
@@ -152,7 +154,7 @@ func setUp(c apiClient, vhost string) {
 func TestDifferentialShapes(t *testing.T) {
 	live := apiClient{t: t, base: liveAPI}
 	if _, err := (&http.Client{Timeout: 2 * time.Second}).Get(liveAPI + "/api/overview"); err != nil {
-		skipOrFail(t, "no RabbitMQ management API at %s: %v", liveAPI, err)
+		testenv.Missing(t, "no RabbitMQ management API at %s: %v", liveAPI, err)
 	}
 	vhost := fmt.Sprintf("kaiten-mgmt-diff-%d", os.Getpid())
 	v := url.PathEscape(vhost)
@@ -171,7 +173,7 @@ func TestDifferentialShapes(t *testing.T) {
 	// (prefetch 3, manual ack) that acks one delivery.
 	conn, err := amqp.Dial(liveAMQP + v)
 	if err != nil {
-		skipOrFail(t, "no RabbitMQ at %s: %v", liveAMQP, err)
+		testenv.Missing(t, "no RabbitMQ at %s: %v", liveAMQP, err)
 	}
 	defer conn.Close()
 	pubCh, _ := conn.Channel()

@@ -11,17 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// skipOrFail skips a test that needs something this machine lacks, or
-// fails it when CI=true says the machine must have it.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
+	"github.com/kaiten-bus/kaiten/internal/testenv"
+)
 
 // findRabbitmqadmin returns a python interpreter and the rabbitmqadmin
 // script: from PATH (Debian's rabbitmq-server package), or as the
@@ -31,7 +23,7 @@ func findRabbitmqadmin(t *testing.T) (python, script string) {
 	python = "/usr/bin/python3"
 	if _, err := os.Stat(python); err != nil {
 		if python, err = exec.LookPath("python3"); err != nil {
-			skipOrFail(t, "no python3 to run rabbitmqadmin")
+			testenv.Missing(t, "no python3 to run rabbitmqadmin")
 		}
 	}
 	for _, p := range []string{os.Getenv("RABBITMQADMIN"), "/usr/bin/rabbitmqadmin", "/usr/sbin/rabbitmqadmin"} {
@@ -48,12 +40,12 @@ func findRabbitmqadmin(t *testing.T) (python, script string) {
 	req.SetBasicAuth("guest", "guest")
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 	if err != nil {
-		skipOrFail(t, "rabbitmqadmin is not installed and no RabbitMQ serves it: %v", err)
+		testenv.Missing(t, "rabbitmqadmin is not installed and no RabbitMQ serves it: %v", err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil || resp.StatusCode != 200 {
-		skipOrFail(t, "cannot download rabbitmqadmin: %v %d", err, resp.StatusCode)
+		testenv.Missing(t, "cannot download rabbitmqadmin: %v %d", err, resp.StatusCode)
 	}
 	script = filepath.Join(t.TempDir(), "rabbitmqadmin")
 	if err := os.WriteFile(script, data, 0o755); err != nil {

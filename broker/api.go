@@ -29,6 +29,9 @@ type API struct {
 	// an error of an API that cannot be used at all (unreachable, TLS, not
 	// the API). The session uses it to enter and leave degraded mode.
 	observe func(error)
+	// refused, when set, fails every request: the API answers but is
+	// another broker's (see matchAPI).
+	refused error
 }
 
 // NewAPI returns a client of the management API at ep. For an https API
@@ -111,6 +114,9 @@ func (a *API) get(ctx context.Context, path string, q url.Values, out any) error
 // outcome is an error: an *Error when the API cannot be reached or will
 // not let kaiten in, an *APIError for an error status.
 func (a *API) do(ctx context.Context, method, path string, q url.Values, body any) ([]byte, error) {
+	if a.refused != nil {
+		return nil, a.refused
+	}
 	data, err := a.roundTrip(ctx, method, path, q, body)
 	if a.observe != nil && (err == nil || unavailable(err)) {
 		a.observe(err)

@@ -72,6 +72,8 @@ func Open(ctx context.Context, cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, s.explainDial(ctx, err, apiErr, ov)
 	}
+	api, ov, apiErr = s.matchAPI(ctx, conn, api, ov, apiErr)
+	s.api = api
 	if apiErr != nil && (cfg.RequireAPI || ctx.Err() != nil) {
 		_ = conn.Close()
 		return nil, apiErr

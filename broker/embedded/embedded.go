@@ -124,6 +124,11 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 	if err := b.listen(opts); err != nil {
 		return nil, err
 	}
+	if b.apiURL != "" {
+		// broker.ServerPropertyAPI: a client given only the AMQP URL
+		// finds the API here, on whatever port it got.
+		b.serverProps["kaiten_management_api"] = model.String(b.apiURL)
+	}
 	if len(opts.Definitions) > 0 {
 		if err := b.importDefinitions(opts.Definitions); err != nil {
 			b.closeListeners()

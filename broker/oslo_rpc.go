@@ -30,6 +30,12 @@ type OsloCallOptions struct {
 	// Timeout bounds the wait for the reply and is sent as the request's
 	// expiration; 0 means OsloDefaultTimeout.
 	Timeout time.Duration
+	// CallMonitor is oslo's call_monitor_timeout, sent as _timeout: the
+	// server then sends a heartbeat every half of it while the method
+	// runs, and the call fails when neither a heartbeat nor the reply
+	// comes within it. 0 sends null, as oslo does by default; oslo's
+	// servers ignore less than 2 s.
+	CallMonitor time.Duration
 }
 
 // OsloReply is the answer to an oslo call: a result, or the remote
@@ -70,7 +76,7 @@ func (s *Session) OsloCall(ctx context.Context, o OsloCallOptions) (*OsloReply, 
 	if err != nil {
 		return nil, err
 	}
-	msg, err := model.NewOsloCall(o.Request, replyQ, 0, rand.Reader)
+	msg, err := model.NewOsloCall(o.Request, replyQ, o.CallMonitor, rand.Reader)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +104,13 @@ func (s *Session) OsloCall(ctx context.Context, o OsloCallOptions) (*OsloReply, 
 	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	var monitor <-chan time.Time
+	var monitorTimer *time.Timer
+	if o.CallMonitor > 0 {
+		monitorTimer = time.NewTimer(o.CallMonitor)
+		defer monitorTimer.Stop()
+		monitor = monitorTimer.C
+	}
 	start := time.Now()
 	dc, err := ch.PublishWithDeferredConfirmWithContext(ctx, exchange, key, false, false,
 		publishingOf(model.OsloProperties(model.OsloCall, timeout), msg.Encode()))
@@ -131,6 +144,9 @@ func (s *Session) OsloCall(ctx context.Context, o OsloCallOptions) (*OsloReply, 
 			switch {
 			case m.Kind == model.OsloHeartbeat:
 				r.Heartbeats++
+				if monitorTimer != nil {
+					monitorTimer.Reset(o.CallMonitor)
+				}
 				continue
 			case m.Kind == model.OsloReply && m.Failure != nil:
 				r.Failure, r.RTT = m.Failure, time.Since(start)
@@ -145,15 +161,53 @@ func (s *Session) OsloCall(ctx context.Context, o OsloCallOptions) (*OsloReply, 
 				r.Result = *partial
 			}
 			return r, nil
+		case <-monitor:
+			return nil, &Error{
+				Kind: ErrTimeout, Service: ServiceAMQP, Op: "no heartbeat", Target: "reply queue " + strconv.Quote(replyQ),
+				Reason: fmt.Sprintf("neither a heartbeat nor the reply to _msg_id %s came within the call monitor's %s (%d heartbeat(s) before; the request went to exchange %q with routing key %q%s)",
+					msg.MsgID, o.CallMonitor, r.Heartbeats, exchange, key, s.osloServerQueueState(key)),
+				Fix: osloServerFix(o.Target),
+			}
 		case <-timer.C:
 			return nil, &Error{
 				Kind: ErrTimeout, Service: ServiceAMQP, Op: "no reply", Target: "reply queue " + strconv.Quote(replyQ),
-				Reason: fmt.Sprintf("no reply to _msg_id %s came within %s (the request went to exchange %q with routing key %q)",
-					msg.MsgID, timeout, exchange, key),
-				Fix: "is an RPC server consuming the topic's queue? kaiten trace shows where the request went",
+				Reason: fmt.Sprintf("no reply to _msg_id %s came within %s (the request went to exchange %q with routing key %q%s)",
+					msg.MsgID, timeout, exchange, key, s.osloServerQueueState(key)),
+				Fix: osloServerFix(o.Target),
 			}
 		}
 	}
+}
+
+// osloServerQueueState tells, for a call that got no reply, how the RPC
+// server's queue (named like the routing key) stands: missing, without a
+// consumer, or consumed. It says nothing when it cannot find out.
+func (s *Session) osloServerQueueState(queue string) string {
+	ch, err := s.Channel()
+	if err != nil {
+		return ""
+	}
+	defer ch.Close()
+	q, err := ch.QueueDeclarePassive(queue, false, false, false, false, nil)
+	var ae *amqp.Error
+	switch {
+	case errors.As(err, &ae) && ae.Code == amqp.NotFound:
+		return fmt.Sprintf("; queue %q does not exist, so the broker dropped the request", queue)
+	case err != nil:
+		return ""
+	case q.Consumers == 0:
+		return fmt.Sprintf("; queue %q has no consumer, and the request waits there", queue)
+	}
+	return fmt.Sprintf("; queue %q has %d consumer(s), none of which answered", queue, q.Consumers)
+}
+
+// osloServerFix is the advice for a call without a reply.
+func osloServerFix(t model.OsloTarget) string {
+	who := "an RPC server of topic " + strconv.Quote(t.Topic)
+	if t.Server != "" {
+		who = "RPC server " + strconv.Quote(t.Server) + " of topic " + strconv.Quote(t.Topic)
+	}
+	return "is " + who + " running on this vhost and control exchange? a slow method needs a longer --timeout; kaiten trace shows where the request went"
 }
 
 // OsloCast publishes a cast (a fanout cast when the target says so) with

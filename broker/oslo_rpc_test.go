@@ -106,12 +106,21 @@ func TestLiveOsloRPC(t *testing.T) {
 
 		req.Method = "silent"
 		_, err = sc.s.OsloCall(ctx, OsloCallOptions{Target: target, Request: req, Timeout: 300 * time.Millisecond})
-		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), `reply queue "reply_`) {
+		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), `reply queue "reply_`) ||
+			!strings.Contains(err.Error(), `queue "compute" has 1 consumer(s), none of which answered`) {
 			t.Errorf("silent: %v", err)
 		}
 		<-got
+		_, err = sc.s.OsloCall(ctx, OsloCallOptions{Target: target, Request: req, Timeout: 10 * time.Second, CallMonitor: 300 * time.Millisecond})
+		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "neither a heartbeat nor the reply") {
+			t.Errorf("silent with a call monitor: %v", err)
+		}
+		if m := <-got; m.Timeout.State != model.OsloTimeoutSet {
+			t.Errorf("a call with a call monitor carries _timeout %+v", m.Timeout)
+		}
 		_, err = sc.s.OsloCall(ctx, OsloCallOptions{Target: model.OsloTarget{Exchange: "other", Topic: "nobody"}, Request: req, Timeout: 300 * time.Millisecond})
-		if !errors.Is(err, ErrTimeout) {
+		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), `queue "nobody" does not exist`) ||
+			!strings.Contains(err.Error(), `an RPC server of topic "nobody" running`) {
 			t.Errorf("call to a new control exchange: %v", err)
 		}
 

@@ -315,6 +315,36 @@ func checkCalls(t *testing.T, conn *amqp.Connection) {
 			req: testRequest("oslo_rpc_server_ping", "", ""), result: `"pong"`,
 		},
 		{
+			name: "try endpoint: add at oslo's default version", target: model.OsloTarget{Exchange: exNova, Topic: "compute"},
+			req:    testRequest("add", "", "", kv("a", model.PyInt(2)), kv("b", model.PyInt(3))),
+			result: `5`,
+		},
+		{
+			name: "try endpoint: add joins strings", target: host1,
+			req:    testRequest("add", "", "1.0", kv("a", model.PyStr("sushi ")), kv("b", model.PyStr("belt"))),
+			result: `"sushi belt"`,
+		},
+		{
+			name: "try endpoint: add with floats", target: host1,
+			req:    testRequest("add", "", "1.0", kv("a", model.PyFloat(0.5)), kv("b", model.PyInt(2))),
+			result: `2.5`,
+		},
+		{
+			name: "try endpoint: add without b", target: host1, req: testRequest("add", "", "", kv("a", model.PyInt(2))),
+			failure: &model.RemoteError{Class: "TypeError", Module: "builtins", Message: "add() missing 1 required positional argument: 'b'"},
+			tbLast:  "TypeError: add() missing 1 required positional argument: 'b'\n",
+		},
+		{
+			name: "try endpoint: add a number and a string", target: host1,
+			req:     testRequest("add", "", "", kv("a", model.PyInt(2)), kv("b", model.PyStr("x"))),
+			failure: &model.RemoteError{Class: "TypeError", Module: "builtins", Message: "unsupported operand type(s) for +: 'int' and 'str'"},
+		},
+		{
+			name: "try endpoint: echo", target: host1,
+			req:    testRequest("echo", "", "1.0", kv("x", model.PyList(model.PyInt(1), model.PyNone()))),
+			result: `{"x": [1, null]}`,
+		},
+		{
 			name: "neutron dhcp namespace", target: model.OsloTarget{Exchange: exNeutron, Topic: "q-plugin"},
 			req: testRequest("get_network_info", "dhcp", "1.1", kv("network_id", model.PyStr(c.networks[0].id))),
 		},

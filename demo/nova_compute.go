@@ -10,7 +10,8 @@ import (
 const computeManager = "/usr/lib/python3/dist-packages/nova/compute/manager.py"
 
 // novaCompute is nova-compute on p.host: the compute topic's RPC server
-// (ComputeManager at 6.2, BaseRPCAPI, oslo's ping), which reports to the
+// (ComputeManager at 6.2, BaseRPCAPI, oslo's ping, and the try endpoint
+// for calls typed by hand), which reports to the
 // conductor and the schedulers and notifies what happens to instances.
 func (c *cloud) novaCompute(p *process) {
 	host := p.host
@@ -27,6 +28,7 @@ func (c *cloud) novaCompute(p *process) {
 		}},
 		baseEndpoint("compute"),
 		pingEndpoint(),
+		tryEndpoint(),
 	))
 	svc := c.service()
 	p.actions = []action{

@@ -3,25 +3,65 @@ package demo
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/broker/embedded"
 )
 
 // python is Debian's interpreter, which has Debian's python3-oslo.messaging;
 // a python3 earlier on PATH (pyenv, a venv) may not.
 const python = "/usr/bin/python3"
 
-// TestDemoRealOslo runs real oslo.messaging against the demo: an RPC
-// client calling the computes (results, heartbeats, each kind of
-// failure, casts) and a notification listener. Without Python or oslo it
-// skips, except with CI=true, where it fails.
+// TestDemoRealOslo runs real oslo.messaging against the demo, on
+// RabbitMQ and on the embedded broker: an RPC client calling the computes
+// (results, heartbeats, each kind of failure, casts) and a notification
+// listener. Without Python or oslo it skips, except with CI=true, where it
+// fails.
 func TestDemoRealOslo(t *testing.T) {
 	t.Parallel()
 	requireOslo(t)
-	r := live(t)
+	for _, target := range []string{"rabbitmq", "embedded"} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			if target == "embedded" {
+				testDemoRealOslo(t, embeddedRabbit(t))
+				return
+			}
+			testDemoRealOslo(t, live(t))
+		})
+	}
+}
+
+// embeddedRabbit starts an embedded broker for the test, reached like
+// RabbitMQ.
+func embeddedRabbit(t *testing.T) *rabbit {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("the demo tests run real oslo.messaging, which takes seconds")
+	}
+	b, err := embedded.Start(context.Background(), embedded.Options{Listen: "127.0.0.1:0", APIListen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	a, err := url.Parse(b.AMQPURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rabbit{amqpURL: a, apiURL: b.APIURL(), user: "guest", pass: "guest"}
+	if a.User != nil {
+		r.user = a.User.Username()
+		r.pass, _ = a.User.Password()
+	}
+	return r
+}
+
+func testDemoRealOslo(t *testing.T, r *rabbit) {
 	vhost, amqpURL := r.vhost(t, false)
 	d, err := Start(context.Background(), Options{
 		URL: amqpURL, Logger: testLogger(t, slog.LevelInfo), Seed: testSeed, Rate: testRate,
@@ -32,7 +72,7 @@ func TestDemoRealOslo(t *testing.T) {
 	t.Cleanup(d.Stop)
 
 	// oslo's transport URL: rabbit://user:pass@host:port/vhost.
-	transport := "rabbit://" + r.user + ":" + r.pass + "@" + r.amqpURL.Host + "/" + vhost
+	transport := "rabbit://" + url.UserPassword(r.user, r.pass).String() + "@" + r.amqpURL.Host + "/" + url.PathEscape(vhost)
 	instance := newCloud(testSeed).instanceOn(newRNG(7, 7), "host1").object().String()
 	scripts := map[string][]string{
 		"rpc client":            {"testdata/oslo_rpc_client.py", transport, instance},

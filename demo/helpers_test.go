@@ -2,7 +2,6 @@ package demo
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,14 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kaiten-bus/kaiten/internal/testenv"
 
 	amqp "github.com/rabbitmq/amqp091-go"
 )
@@ -34,30 +33,12 @@ type rabbit struct {
 
 func live(t *testing.T) *rabbit {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("the demo tests need a broker")
-	}
-	a, err := url.Parse(cmp.Or(os.Getenv("KAITEN_TEST_AMQP_URL"), "amqp://guest:guest@127.0.0.1:5672/"))
+	tr := testenv.RabbitMQ(t)
+	a, err := url.Parse(tr.AMQPURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rabbit{amqpURL: a, apiURL: cmp.Or(os.Getenv("KAITEN_TEST_API_URL"), "http://127.0.0.1:15672"), user: "guest", pass: "guest"}
-	if a.User != nil {
-		r.user = a.User.Username()
-		r.pass, _ = a.User.Password()
-	}
-	api, _ := url.Parse(r.apiURL)
-	for _, addr := range []string{a.Host, api.Host} {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("no RabbitMQ at %s (CI=true, so this fails): %v", addr, err)
-			}
-			t.Skipf("no RabbitMQ at %s: %v", addr, err)
-		}
-		_ = c.Close()
-	}
-	return r
+	return &rabbit{amqpURL: a, apiURL: tr.APIURL, user: tr.User, pass: tr.Password}
 }
 
 // api calls the management API and decodes the answer into out.

@@ -10,12 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaiten-bus/kaiten/internal/testenv"
+
 	"github.com/kaiten-bus/kaiten/broker/embedded"
 )
 
 // python is Debian's interpreter, which has Debian's python3-oslo.messaging;
 // a python3 earlier on PATH (pyenv, a venv) may not.
-const python = "/usr/bin/python3"
+const python = testenv.Python
 
 // TestDemoRealOslo runs real oslo.messaging against the demo, on
 // RabbitMQ and on the embedded broker: an RPC client calling the computes
@@ -100,13 +102,5 @@ func testDemoRealOslo(t *testing.T, r *rabbit) {
 
 func requireOslo(t *testing.T) {
 	t.Helper()
-	err := exec.Command(python, "-c", "import oslo_messaging, oslo_config").Run()
-	if err == nil {
-		return
-	}
-	msg := python + " cannot import oslo_messaging (" + err.Error() + "); apt-get install python3-oslo.messaging"
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: %s", msg)
-	}
-	t.Skip(msg)
+	testenv.RequirePython(t, "oslo_messaging", "oslo_config")
 }

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"cmp"
+	"slices"
 	"time"
 )
 
@@ -9,15 +10,75 @@ import (
 // counter deltas and the times the lists arrived. RabbitMQ's own
 // *_details.rate fields are not used: they are smoothed over its sample
 // window and can be off after a stats reset.
+//
+// The per-object rates are slices aligned with the snapshot the sheet
+// was computed for: Queues[i] are the rates of that snapshot's Queues[i],
+// so a view reads them by index instead of hashing a name per object. A
+// kind the snapshot did not fetch, or whose rates could not be computed,
+// has a nil slice; an object without rates has empty Rates. Queue,
+// Exchange, Connection and Channel look one up by key.
 type RateSheet struct {
 	// Totals are the rates of the scope as a whole: the vhost, or the
 	// broker.
 	Totals      Rates
 	Vhosts      map[string]Rates
-	Exchanges   map[ObjectKey]Rates
-	Queues      map[ObjectKey]Rates
-	Connections map[ObjectKey]Rates
-	Channels    map[ObjectKey]Rates
+	Exchanges   []Rates
+	Queues      []Rates
+	Connections []Rates
+	Channels    []Rates
+
+	snap *Snapshot // the snapshot the slices are aligned with
+}
+
+// At returns the rates at index i of an aligned slice, empty when there
+// are none.
+func At(rates []Rates, i int) Rates {
+	if i < 0 || i >= len(rates) {
+		return Rates{}
+	}
+	return rates[i]
+}
+
+// Queue returns the rates of the queue with key k.
+func (r *RateSheet) Queue(k ObjectKey) Rates {
+	if r == nil || r.snap == nil {
+		return Rates{}
+	}
+	return At(r.Queues, IndexOf(r.snap.Queues, Queue.Key, k))
+}
+
+// Exchange returns the rates of the exchange with key k.
+func (r *RateSheet) Exchange(k ObjectKey) Rates {
+	if r == nil || r.snap == nil {
+		return Rates{}
+	}
+	return At(r.Exchanges, IndexOf(r.snap.Exchanges, Exchange.Key, k))
+}
+
+// Connection returns the rates of the connection with key k.
+func (r *RateSheet) Connection(k ObjectKey) Rates {
+	if r == nil || r.snap == nil {
+		return Rates{}
+	}
+	return At(r.Connections, IndexOf(r.snap.Connections, Connection.Key, k))
+}
+
+// Channel returns the rates of the channel with key k.
+func (r *RateSheet) Channel(k ObjectKey) Rates {
+	if r == nil || r.snap == nil {
+		return Rates{}
+	}
+	return At(r.Channels, IndexOf(r.snap.Channels, Channel.Key, k))
+}
+
+// IndexOf finds the object with key k in a list in identity order, as a
+// Snapshot holds them, by binary search; -1 when it is not there.
+func IndexOf[T any](list []T, key func(T) ObjectKey, k ObjectKey) int {
+	i, ok := slices.BinarySearchFunc(list, k, func(x T, k ObjectKey) int { return key(x).Compare(k) })
+	if !ok {
+		return -1
+	}
+	return i
 }
 
 // minRateInterval is the shortest interval a rate is computed over; a
@@ -27,7 +88,8 @@ const minRateInterval = 100 * time.Millisecond
 // ComputeRates returns the rates between two snapshots of the same scope,
 // each counter's delta over the time between the lists' arrivals. An
 // object new in cur has no rates; a counter that went backwards has none
-// (see Rates).
+// (see Rates). Both snapshots' lists must be in identity order, as
+// Snapshot returns them.
 //
 // RabbitMQ refreshes its counters in steps, every
 // collect_statistics_interval (5 s by default), so two snapshots closer
@@ -37,10 +99,10 @@ func ComputeRates(prev, cur *Snapshot) *RateSheet {
 	if prev == nil || cur == nil {
 		return nil
 	}
-	r := &RateSheet{}
+	r := &RateSheet{snap: cur}
 	if dt := cur.TotalsTaken.Sub(prev.TotalsTaken); dt >= minRateInterval {
 		r.Totals = RatesBetween(prev.Totals(), cur.Totals(), dt)
-		r.Vhosts = ratesOf(prev.Vhosts, cur.Vhosts, vhostKey, VhostInfo.counters, dt)
+		r.Vhosts = ratesByName(prev.Vhosts, cur.Vhosts, dt)
 	}
 	span := func(k Kind) (time.Duration, bool) {
 		if !prev.Kinds.Has(k) || !cur.Kinds.Has(k) {
@@ -73,22 +135,39 @@ func (ch Channel) counters() Counters     { return ch.Stats }
 func totalsKey(*Snapshot) struct{}        { return struct{}{} }
 func totalsCounters(s *Snapshot) Counters { return s.Totals() }
 
-// ratesOf computes the rates of each object in both lists that has any.
-func ratesOf[T any, K comparable](prev, cur []T, key func(T) K, counters func(T) Counters, dt time.Duration) map[K]Rates {
-	before := make(map[K]Counters, len(prev))
-	for _, x := range prev {
-		if c := counters(x); !c.Empty() {
-			before[key(x)] = c
+// ratesOf computes the rates of each object of cur that is also in prev,
+// aligned with cur. Both lists are in key order, so this is a merge.
+func ratesOf[T any](prev, cur []T, key func(T) ObjectKey, counters func(T) Counters, dt time.Duration) []Rates {
+	out := make([]Rates, len(cur))
+	i := 0
+	for j, x := range cur {
+		k := key(x)
+		for i < len(prev) && key(prev[i]).Compare(k) < 0 {
+			i++
+		}
+		if i < len(prev) && key(prev[i]) == k {
+			if p := counters(prev[i]); !p.Empty() {
+				out[j] = RatesBetween(p, counters(x), dt)
+			}
 		}
 	}
-	out := make(map[K]Rates, len(cur))
-	for _, x := range cur {
-		p, ok := before[key(x)]
-		if !ok {
-			continue
+	return out
+}
+
+// ratesByName computes the rates of each vhost in both lists.
+func ratesByName(prev, cur []VhostInfo, dt time.Duration) map[string]Rates {
+	before := make(map[string]Counters, len(prev))
+	for _, v := range prev {
+		if !v.Stats.Empty() {
+			before[v.Name] = v.Stats
 		}
-		if r := RatesBetween(p, counters(x), dt); !r.Empty() {
-			out[key(x)] = r
+	}
+	out := make(map[string]Rates, len(cur))
+	for _, v := range cur {
+		if p, ok := before[v.Name]; ok {
+			if r := RatesBetween(p, v.Stats, dt); !r.Empty() {
+				out[v.Name] = r
+			}
 		}
 	}
 	return out
@@ -140,10 +219,14 @@ func (rt *RateTracker) Observe(s *Snapshot) *RateSheet {
 	}
 	rt.gen++
 	stale := cmp.Or(rt.StaleAfter, 12*time.Second)
-	r := &RateSheet{}
-	totals := observe(rt.totals, []*Snapshot{s}, totalsKey, totalsCounters, s.TotalsTaken, stale, rt.gen)
-	r.Totals = totals[struct{}{}]
-	r.Vhosts = observe(rt.vhosts, s.Vhosts, vhostKey, VhostInfo.counters, s.TotalsTaken, stale, rt.gen)
+	r := &RateSheet{snap: s}
+	r.Totals = observe(rt.totals, []*Snapshot{s}, totalsKey, totalsCounters, s.TotalsTaken, stale, rt.gen)[0]
+	r.Vhosts = map[string]Rates{}
+	for i, v := range observe(rt.vhosts, s.Vhosts, vhostKey, VhostInfo.counters, s.TotalsTaken, stale, rt.gen) {
+		if !v.Empty() {
+			r.Vhosts[s.Vhosts[i].Name] = v
+		}
+	}
 	if s.Kinds.Has(KindExchanges) {
 		r.Exchanges = observe(rt.exchanges, s.Exchanges, Exchange.Key, Exchange.counters, s.Taken[KindExchanges], stale, rt.gen)
 	}
@@ -159,9 +242,11 @@ func (rt *RateTracker) Observe(s *Snapshot) *RateSheet {
 	return r
 }
 
-func observe[T any, K comparable](set map[K]*track, items []T, key func(T) K, counters func(T) Counters, now time.Time, stale time.Duration, gen uint64) map[K]Rates {
-	out := make(map[K]Rates, len(items))
-	for _, x := range items {
+// observe steps each item's track and returns the rates aligned with
+// items.
+func observe[T any, K comparable](set map[K]*track, items []T, key func(T) K, counters func(T) Counters, now time.Time, stale time.Duration, gen uint64) []Rates {
+	out := make([]Rates, len(items))
+	for i, x := range items {
 		k := key(x)
 		tr := set[k]
 		if tr == nil {
@@ -170,9 +255,7 @@ func observe[T any, K comparable](set map[K]*track, items []T, key func(T) K, co
 		}
 		tr.step(counters(x), now, stale)
 		tr.gen = gen
-		if !tr.rates.Empty() {
-			out[k] = tr.rates
-		}
+		out[i] = tr.rates
 	}
 	for k, tr := range set {
 		if tr.gen != gen {

@@ -45,11 +45,48 @@ func TestComputeRates(t *testing.T) {
 		return s
 	}
 	r := ComputeRates(mk(t0, 10), mk(t0.Add(5*time.Second), 60))
-	if r.Queues[ObjectKey{"v", "q"}].Value(StatPublish) != 10 || r.Totals.Value(StatPublish) != 10 || r.Vhosts["v"].Value(StatPublish) != 10 {
+	if r.Queue(ObjectKey{"v", "q"}).Value(StatPublish) != 10 || r.Totals.Value(StatPublish) != 10 || r.Vhosts["v"].Value(StatPublish) != 10 {
 		t.Errorf("rates %+v", r)
 	}
 	if ComputeRates(nil, mk(t0, 1)) != nil {
 		t.Error("rates without a previous snapshot")
+	}
+}
+
+func TestRatesAreAlignedWithTheSnapshot(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	mk := func(at time.Time, queues ...string) *Snapshot {
+		s := &Snapshot{Kinds: AllKinds, At: at, TotalsTaken: at, Vhost: "v"}
+		for i, q := range queues {
+			s.Queues = append(s.Queues, Queue{Vhost: "v", Name: q, Stats: counters(StatPublish, (i+1)*int(at.Unix()-1000))})
+		}
+		s.Taken[KindQueues] = at
+		return s
+	}
+	// b goes, d comes: the rates follow cur's list, index for index.
+	prev, cur := mk(t0, "a", "b", "c"), mk(t0.Add(10*time.Second), "a", "c", "d")
+	prev.Queues[2].Stats = counters(StatPublish, 0) // c: 0, then 20 in 10 s
+	for _, r := range []*RateSheet{ComputeRates(prev, cur), func() *RateSheet {
+		var rt RateTracker
+		rt.Observe(prev)
+		return rt.Observe(cur)
+	}()} {
+		if len(r.Queues) != 3 {
+			t.Fatalf("%d queue rates for 3 queues", len(r.Queues))
+		}
+		if r.Queue(ObjectKey{"v", "gone"}) != (Rates{}) || !At(r.Queues, 7).Empty() {
+			t.Error("rates for a queue that is not there")
+		}
+		if !r.Queues[2].Empty() || !r.Queue(ObjectKey{"v", "d"}).Empty() {
+			t.Error("a new queue has rates")
+		}
+	}
+	r := ComputeRates(prev, cur)
+	if got := r.Queues[1].Value(StatPublish); got != 2 {
+		t.Errorf("c's rate at index 1 is %v, want 2", got)
+	}
+	if got := r.Queue(ObjectKey{"v", "a"}).Value(StatPublish); got != 1 {
+		t.Errorf("a's rate %v, want 1", got)
 	}
 }
 
@@ -77,7 +114,7 @@ func TestRateTrackerMeasuresBetweenSteps(t *testing.T) {
 		s := &Snapshot{Kinds: AllKinds, TotalsTaken: now, Queues: []Queue{{Vhost: "v", Name: "q", Stats: counters(StatPublish, flow.at(now))}}}
 		s.Taken[KindQueues] = now
 		r := rt.Observe(s)
-		v, ok := r.Queues[key].Get(StatPublish)
+		v, ok := r.Queue(key).Get(StatPublish)
 		if i < 5 && ok {
 			t.Errorf("poll %d: a rate before two steps were seen: %v", i, v)
 		}
@@ -108,7 +145,7 @@ func TestRateTrackerStaleResetAndGone(t *testing.T) {
 			s.Queues = []Queue{{Vhost: "v", Name: "q", Stats: counters(StatPublish, publish)}}
 		}
 		s.Taken[KindQueues] = now
-		return rt.Observe(s).Queues[key].Get(StatPublish)
+		return rt.Observe(s).Queue(key).Get(StatPublish)
 	}
 	steps := []struct {
 		sec, publish int
@@ -149,7 +186,7 @@ func TestRateTrackerGauge(t *testing.T) {
 		now := t0.Add(time.Duration(i) * 2500 * time.Millisecond)
 		s := &Snapshot{Kinds: AllKinds, TotalsTaken: now, Queues: []Queue{{Vhost: "v", Name: "q", Stats: counters(StatMessages, depth)}}}
 		s.Taken[KindQueues] = now
-		last = rt.Observe(s).Queues[ObjectKey{"v", "q"}]
+		last = rt.Observe(s).Queue(ObjectKey{"v", "q"})
 	}
 	if v, ok := last.Get(StatMessages); !ok || v != -6 {
 		t.Errorf("a draining queue's growth: %v %v, want -6/s", v, ok)

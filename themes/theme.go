@@ -88,15 +88,11 @@ func ForBackground(dark bool) Theme {
 // Tokens returns the theme's colours by token name, in a fixed order, for
 // tests and theme listings.
 func (t Theme) Tokens() map[string]color.Color {
-	return map[string]color.Color{
-		"text": t.Text, "muted": t.Muted, "accent": t.Accent, "border": t.Border,
-		"bar-text": t.BarText, "bar-background": t.BarBackground,
-		"selection-text": t.SelectionText, "selection": t.Selection, "highlight": t.Highlight,
-		"ok": t.OK, "warn": t.Warn, "error": t.Error,
-		"exchange": t.Exchange, "queue": t.Queue, "binding": t.Binding,
-		"matched": t.Matched, "unmatched": t.Unmatched, "dead-letter": t.DeadLetter,
-		"alternate": t.Alternate, "spark": t.Spark,
+	out := make(map[string]color.Color, 20)
+	for name, c := range t.slots() {
+		out[name] = *c
 	}
+	return out
 }
 
 // TokenNames lists the token names Tokens uses, sorted.

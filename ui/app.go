@@ -36,10 +36,18 @@ type Options struct {
 	Refresh time.Duration
 	// Theme names the theme; "" follows the terminal's background.
 	Theme string
+	// ThemeDir is the directory of user theme files (themes.UserDir);
+	// "" offers the built-in themes only.
+	ThemeDir string
 	// NoColor draws with attributes only (NO_COLOR).
 	NoColor bool
 	// Start is the first view; "" means the overview.
 	Start common.Kind
+	// Lesson, with Start common.KindLearn, is the lesson opened first
+	// (kaiten learn N); 0 shows the lesson list.
+	Lesson int
+	// Learn says where lessons run and where progress is saved.
+	Learn LearnOptions
 }
 
 type mode uint8
@@ -74,6 +82,7 @@ type App struct {
 	stopWatch     func()
 	statusCh      <-chan broker.Status
 	themeChosen   bool
+	scope         scopeState // what a lesson's scope replaced
 }
 
 // maxHistory bounds the esc stack.
@@ -85,9 +94,9 @@ func New(opts Options) (*App, error) {
 	theme := themes.ForBackground(true)
 	chosen := opts.Theme != ""
 	if chosen {
-		t, msg := themes.Lookup(opts.Theme)
-		if msg != "" {
-			return nil, &themeError{msg}
+		t, err := themes.Catalog{Dir: opts.ThemeDir}.Lookup(opts.Theme)
+		if err != nil {
+			return nil, err
 		}
 		theme = t
 	}
@@ -105,14 +114,13 @@ func New(opts Options) (*App, error) {
 	return a, nil
 }
 
-type themeError struct{ msg string }
-
-func (e *themeError) Error() string { return e.msg }
+// themes is the built-in themes and the user's theme files.
+func (a *App) themes() themes.Catalog { return themes.Catalog{Dir: a.opts.ThemeDir} }
 
 // Init starts the poller and the status watch, and asks the terminal for
 // its background colour.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.restartPoll(), startWatch(a.opts.Backend)}
+	cmds := []tea.Cmd{a.restartPoll(), startWatch(a.opts.Backend), a.initLearn()}
 	if !a.themeChosen {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -133,8 +141,10 @@ func (a *App) restartPoll() tea.Cmd {
 	})
 }
 
-// Close stops the poller and the watch. The caller closes the backend.
+// Close stops the streams (taps, consumers), the poller and the watch.
+// The caller closes the backend.
 func (a *App) Close() {
+	a.stopStreams()
 	a.cancel()
 	if a.poller != nil {
 		a.poller.Stop()

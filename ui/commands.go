@@ -31,11 +31,6 @@ func commands() []command {
 	view := func(k common.Kind) func(*App, string) tea.Cmd {
 		return func(a *App, _ string) tea.Cmd { return a.navigate(common.NavigateMsg{Kind: k}) }
 	}
-	later := func(what string) func(*App, string) tea.Cmd {
-		return func(*App, string) tea.Cmd {
-			return common.Flash(common.LevelInfo, ":"+what+" is not available yet in this kaiten; it comes with the session's "+what+" support")
-		}
-	}
 	return []command{
 		{names: []string{"overview", "ov"}, help: "totals, rates and vhosts", run: view(common.KindOverview)},
 		{names: []string{"exchanges", "ex", "x"}, help: "the exchanges", run: view(common.KindExchanges)},
@@ -46,10 +41,12 @@ func commands() []command {
 		{names: []string{"consumers", "cons"}, help: "the consumers", run: view(common.KindConsumers)},
 		{names: []string{"topology", "topo"}, arg: "[EXCHANGE]", help: "what an exchange feeds, or the whole vhost", complete: exchangeNames, run: runTopology},
 		{names: []string{"trace", "tr"}, arg: "[EXCHANGE]", help: "trace a routing key through the live topology", complete: exchangeNames, run: runTrace},
-		{names: []string{"publish", "pub"}, help: "publish a message (not available yet)", run: later("publish")},
-		{names: []string{"tap"}, help: "tap an exchange's traffic (not available yet)", run: later("tap")},
-		{names: []string{"rpc"}, help: "call and cast oslo.messaging RPC (not available yet)", run: later("rpc")},
-		{names: []string{"theme"}, arg: "NAME", help: "change colours: " + strings.Join(themes.Names(), ", "), complete: func(*App) []string { return themes.Names() }, run: runTheme},
+		{names: []string{"publish", "pub"}, arg: "[EXCHANGE]", help: "publish a message, confirmed and mandatory", complete: exchangeNames, run: runPublish},
+		{names: []string{"tap"}, arg: "[EXCHANGE]", help: "watch what an exchange routes, taking nothing", complete: tapNames, run: runTap},
+		{names: []string{"consume"}, arg: "QUEUE [peek|ack|auto]", help: "take messages from a queue: peek (default), ack by hand, or auto (destructive)", complete: queueNames, run: runConsume},
+		{names: []string{"rpc"}, help: "call and cast: oslo.messaging RPC or plain AMQP on direct reply-to", run: view(common.KindRPC)},
+		{names: []string{"learn"}, arg: "[N]", help: "lessons: how a message bus works, hands on (N opens lesson N)", complete: lessonNumbers, run: runLearn},
+		{names: []string{"theme"}, arg: "NAME", help: "change colours: " + strings.Join(themes.Names(), ", ") + " or a theme file", complete: func(a *App) []string { return a.themes().Names() }, run: runTheme},
 		{names: []string{"vhost", "vh"}, arg: "NAME", help: `show another vhost ("*" for all)`, complete: vhostNames, run: runVhost},
 		{names: []string{"help", "h"}, help: "this help", run: func(a *App, _ string) tea.Cmd { return a.navigate(common.NavigateMsg{Kind: common.KindHelp}) }},
 		{names: []string{"quit", "q", "q!"}, help: "quit kaiten", run: func(*App, string) tea.Cmd { return tea.Quit }},
@@ -217,6 +214,13 @@ func runTopology(a *App, arg string) tea.Cmd {
 	return a.navigate(common.NavigateMsg{Kind: common.KindTopology, Ref: ref})
 }
 
+func runPublish(a *App, arg string) tea.Cmd {
+	if arg != "" {
+		return a.navigate(common.NavigateMsg{Kind: common.KindPublish, Ref: a.exchangeRef(arg)})
+	}
+	return a.navigate(common.NavigateMsg{Kind: common.KindPublish})
+}
+
 func runTrace(a *App, arg string) tea.Cmd {
 	if arg != "" {
 		return a.navigate(common.NavigateMsg{Kind: common.KindTrace, Ref: a.exchangeRef(arg)})
@@ -225,9 +229,9 @@ func runTrace(a *App, arg string) tea.Cmd {
 }
 
 func runTheme(a *App, arg string) tea.Cmd {
-	t, msg := themes.Lookup(arg)
-	if msg != "" {
-		return common.Flash(common.LevelError, common.Clean(msg))
+	t, err := a.themes().Lookup(arg)
+	if err != nil {
+		return common.Flash(common.LevelError, common.Clean(err.Error()))
 	}
 	a.setTheme(t)
 	a.themeChosen = true

@@ -93,7 +93,8 @@ func TestFlow(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
 	tm.Type("order.eu.created")
 	p.waitFor(t, tm, "queues (3): `audit.log`, `orders.all`, `orders.eu`")
-	p.waitFor(t, tm, "✓ `order.eu.*` → queue `orders.eu`")
+	p.waitFor(t, tm, "✓ order . eu . *        → queue `orders.eu`")
+	p.waitFor(t, tm, "order . eu . created  `*`→`created`")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

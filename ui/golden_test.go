@@ -31,7 +31,7 @@ var screens = []struct {
 
 func TestGolden(t *testing.T) {
 	for _, sc := range screens {
-		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, size := range [][2]int{{80, 24}, {160, 48}} {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
 				a := newApp(t, size[0], size[1], Options{})
 				do(a, sc.keys...)

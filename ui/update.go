@@ -39,6 +39,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = a.navigate(msg)
 	case common.VhostMsg:
 		cmd = a.setVhost(msg.Name)
+	case common.ScopeMsg:
+		cmd = a.setScope(msg)
 	case common.FlashMsg:
 		a.flash = msg
 	default:
@@ -139,12 +141,14 @@ func (a *App) back() tea.Cmd {
 		return nil
 	}
 	if e, ok := a.focus.(common.Escaper); ok && e.Esc() {
-		return nil
+		return common.AfterEsc(a.focus)
 	}
 	if n := len(a.history); n > 0 {
+		left := a.focus
 		a.focus = a.history[n-1]
 		a.history = a.history[:n-1]
 		a.sizeFocus()
+		return a.stopView(left)
 	}
 	return nil
 }
@@ -152,18 +156,28 @@ func (a *App) back() tea.Cmd {
 // navigate shows a view, pushing the current one onto the history.
 func (a *App) navigate(msg common.NavigateMsg) tea.Cmd {
 	v := a.viewFor(msg.Kind, msg.Ref)
+	if p, ok := v.(prober); ok && msg.Probe != nil {
+		p.OpenProbe(*msg.Probe)
+	}
 	if v == a.focus {
 		return nil
 	}
+	var dropped common.View
 	if !msg.Replace {
 		a.history = append(a.history, a.focus)
 		if len(a.history) > maxHistory {
-			a.history = a.history[1:]
+			dropped, a.history = a.history[0], a.history[1:]
 		}
+	} else {
+		dropped = a.focus
 	}
 	a.focus = v
 	a.sizeFocus()
-	return nil
+	var start tea.Cmd
+	if s, ok := v.(streamer); ok {
+		start = s.Start()
+	}
+	return tea.Batch(a.stopView(dropped), start)
 }
 
 // setVhost shows another vhost; the data holds every vhost, so no fetch

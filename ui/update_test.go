@@ -69,9 +69,6 @@ func TestCommandErrorsAndLaterFeatures(t *testing.T) {
 	for line, want := range map[string]string{
 		"nope":          `no command "nope"`,
 		"c":             ":c could be :connections, :channels, :consumers",
-		"publish":       ":publish is not available yet",
-		"tap":           ":tap is not available yet",
-		"rpc":           ":rpc is not available yet",
 		"theme":         ":theme needs NAME",
 		"theme mauve":   `no theme "mauve"; the themes are dark, light, high-contrast, ansi16`,
 		"vhost nowhere": `no vhost "nowhere"; the vhosts are /, staging`,

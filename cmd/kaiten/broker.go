@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/kaiten-bus/kaiten/broker/embedded"
@@ -89,11 +88,8 @@ func runBroker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	explore := "kaiten --url " + b.AMQPURL()
 	if b.APIURL() != "" {
 		fmt.Fprintf(stdout, "API:  %s (guest/guest)\n", b.APIURL())
-		if !strings.HasSuffix(b.APIURL(), ":15672") {
-			// Off the usual port, clients cannot derive the API from the
-			// AMQP URL, so say it.
-			explore += " --api-url " + b.APIURL()
-		}
+		// kaiten finds the API from the AMQP URL: the broker names it in
+		// its server properties (other clients need the API line above).
 	} else {
 		fmt.Fprintln(stdout, "API:  none")
 	}

@@ -86,7 +86,7 @@ func runCall(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(callJSON{
 			RTTMillis: float64(reply.RTT.Microseconds()) / 1000, ReplyQueue: reply.ReplyTo,
-			CorrelationID: reply.CorrelationID, Reply: toJSON(&reply.Message, false),
+			CorrelationID: reply.CorrelationID, Reply: toJSON(&reply.Message, false, osloView(&reply.Message, nil)),
 		})
 	} else {
 		_, err = fmt.Fprintf(stdout, "reply in %s on %s (correlation_id %s)\n", reply.RTT.Round(1000), strconv.Quote(reply.ReplyTo), reply.CorrelationID)

@@ -40,13 +40,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ctx, stop := signalContext()
 		defer stop()
 		return runSession(ctx, args[0], args[1:], stdin, stdout, stderr)
-	case "notify", "notifications":
+	case "notify", "notifications", "targets":
 		ctx, stop := signalContext()
 		defer stop()
 		if args[0] == "notify" {
 			return runOsloNotify(ctx, args[1:], stdout, stderr)
 		}
+		if args[0] == "targets" {
+			return runOsloTargets(ctx, args[1:], stdout, stderr)
+		}
 		return runOsloNotifications(ctx, args[1:], stdout, stderr)
+	case "learn":
+		ctx, stop := signalContext()
+		defer stop()
+		return runLearn(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -84,11 +91,16 @@ OpenStack oslo.messaging (--exchange is the control exchange, default openstack;
 --oslo-context is the request context as JSON, not --context, a saved connection):
   kaiten call   --oslo --exchange nova --topic compute [--server H] --method M
                 [--args '{"a": 2}'] [--oslo-context '{...}'] [--namespace NS] [--version V] [--timeout 60]
+                [--call-monitor-timeout 30]   (heartbeats from the server while a slow method runs)
   kaiten cast   --oslo --exchange nova --topic compute [--server H | --fanout] --method M [--args J]
   kaiten notify --oslo --exchange nova [--topic notifications] --event-type E [--priority info]
                 [--payload J] [--publisher-id ID]
   kaiten notifications --exchange nova [--topic notifications] [--priority P] [--count N] [--timeout D]
                 (on a queue of its own; never takes a real listener's messages)
+  kaiten targets [--exchange nova]   (the RPC topics, servers, fanouts and notification topics)
+
+Lessons (on the embedded broker):
+  kaiten learn [N]  |  kaiten learn --list  |  kaiten learn N --check [--solve]
 
 Run "kaiten COMMAND --help" for every flag.
 Exit status: 0 success, 1 the operation failed (unroutable, refused, nacked, timed out),

@@ -28,7 +28,7 @@ type messageJSON struct {
 	Redacted  bool          `json:"redacted,omitempty"`
 	Source    string        `json:"source,omitempty"`
 	Remaining *int          `json:"remaining,omitempty"`
-	Oslo      string        `json:"oslo,omitempty"`
+	Oslo      *osloJSON     `json:"oslo,omitempty"`
 	Firehose  *firehoseJSON `json:"firehose,omitempty"`
 }
 
@@ -47,11 +47,13 @@ type firehoseJSON struct {
 	NotCompared  string   `json:"not_compared,omitempty"`
 }
 
-func toJSON(m *broker.Message, peek bool) messageJSON {
+// toJSON converts a message; oslo is its decoding, nil for a message
+// that is not oslo.messaging's.
+func toJSON(m *broker.Message, peek bool, oslo *osloJSON) messageJSON {
 	j := messageJSON{
 		Exchange: m.Exchange, RoutingKey: m.RoutingKey, Redelivered: m.Redelivered,
 		Properties: propertiesJSON(m.Properties), Headers: m.Properties.Headers,
-		Source: m.Source, Oslo: m.Summary,
+		Source: m.Source, Oslo: oslo,
 	}
 	if j.Headers == nil {
 		j.Headers = model.Table{}
@@ -101,17 +103,20 @@ func propertiesJSON(p model.Properties) map[string]any {
 	return out
 }
 
-// messageWriter writes messages as JSON Lines or as text for people.
+// messageWriter writes messages as JSON Lines or as text for people. An
+// oslo.messaging message is shown as what it is, and a reply as the answer
+// to the call seen before it, with the round trip.
 type messageWriter struct {
 	w     io.Writer
 	json  bool
 	peek  bool // write how many messages remained
 	enc   *json.Encoder
 	count int
+	calls *model.OsloCallMatcher
 }
 
 func newMessageWriter(w io.Writer, output string) *messageWriter {
-	mw := &messageWriter{w: w, json: output == "json"}
+	mw := &messageWriter{w: w, json: output == "json", calls: model.NewOsloCallMatcher(osloMatchLimit)}
 	if mw.json {
 		mw.enc = json.NewEncoder(w)
 		mw.enc.SetEscapeHTML(false)
@@ -122,11 +127,17 @@ func newMessageWriter(w io.Writer, output string) *messageWriter {
 // write writes one message.
 func (mw *messageWriter) write(m *broker.Message) error {
 	mw.count++
+	oslo := osloView(m, mw.calls)
 	if mw.json {
-		return mw.enc.Encode(toJSON(m, mw.peek))
+		return mw.enc.Encode(toJSON(m, mw.peek, oslo))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %s routing key %s", mw.count, exchangeName(m.Exchange), strconv.Quote(m.RoutingKey))
+	fmt.Fprintf(&b, "#%d ", mw.count)
+	if oslo != nil {
+		// "#3 reply to 6bc8…: 5 (12 ms)", then where it went.
+		b.WriteString(oslo.Summary + "\n  ")
+	}
+	fmt.Fprintf(&b, "%s routing key %s", exchangeName(m.Exchange), strconv.Quote(m.RoutingKey))
 	if m.Source != "" && m.Source != m.Exchange {
 		fmt.Fprintf(&b, " (from %s)", model.Printable(m.Source))
 	}
@@ -143,9 +154,6 @@ func (mw *messageWriter) write(m *broker.Message) error {
 	if len(m.Properties.Headers) > 0 {
 		h, _ := json.Marshal(m.Properties.Headers)
 		b.WriteString("  headers: " + model.Printable(string(h)) + "\n")
-	}
-	if m.Summary != "" {
-		b.WriteString("  oslo: " + m.Summary + "\n")
 	}
 	if fi := m.Firehose; fi != nil {
 		b.WriteString("  " + firehoseText(fi) + "\n")

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
@@ -70,5 +73,126 @@ func TestMessageSecretsMasked(t *testing.T) {
 	}
 	if !strings.Contains(string(m.Body), token) {
 		t.Error("the message itself must keep its body")
+	}
+}
+
+// TestMessageOsloMatched: in a stream, a call shows as what it is and its
+// reply as the answer to it, with the round trip from the two arrivals;
+// the JSON carries the same in its "oslo" object.
+func TestMessageOsloMatched(t *testing.T) {
+	req := model.OsloRequest{
+		Method: "add", Args: []model.PyField{{Key: "a", Value: model.PyInt(2)}, {Key: "b", Value: model.PyInt(3)}},
+		Context: []model.PyField{{Key: "user_id", Value: model.PyStr("u-1")}},
+	}
+	call, err := model.NewOsloCall(req, "reply_q", 0, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := model.NewOsloReply(call.MsgID, model.PyInt(5), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := model.NewOsloReply("0123456789abcdef0123456789abcdef", model.PyInt(7), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	msg := func(x, key string, om model.OsloMessage, d time.Duration) broker.Message {
+		return broker.Message{
+			Exchange: x, RoutingKey: key, Body: om.Encode(), Received: at.Add(d),
+			Summary: model.OsloSummary(om, x, key),
+		}
+	}
+	stream := []broker.Message{
+		msg("nova", "compute", call, 0),
+		msg("", "reply_q", reply, 12*time.Millisecond),
+		msg("", "reply_q", other, 13*time.Millisecond),
+		{Exchange: "x", RoutingKey: "k", Body: []byte("plain"), Received: at},
+	}
+
+	var out bytes.Buffer
+	mw := newMessageWriter(&out, "text")
+	for i := range stream {
+		if err := mw.write(&stream[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := out.String()
+	for _, want := range []string{
+		"#1 call compute.add(a=2, b=3) from u-1\n  exchange \"nova\" routing key \"compute\"\n",
+		"#2 reply to " + call.MsgID + ": 5 (12 ms)\n  default exchange routing key \"reply_q\"\n",
+		"#3 reply to 0123456789abcdef0123456789abcdef: 7\n",
+		"#4 exchange \"x\" routing key \"k\"\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in\n%s", want, text)
+		}
+	}
+
+	out.Reset()
+	mw = newMessageWriter(&out, "json")
+	for i := range stream {
+		if err := mw.write(&stream[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type line struct {
+		RoutingKey string    `json:"routing_key"`
+		Body       string    `json:"body"`
+		Oslo       *osloJSON `json:"oslo"`
+	}
+	var js []line
+	for dec := json.NewDecoder(&out); dec.More(); {
+		var l line
+		if err := dec.Decode(&l); err != nil {
+			t.Fatal(err)
+		}
+		js = append(js, l)
+	}
+	if len(js) != 4 {
+		t.Fatalf("%d lines", len(js))
+	}
+	if o := js[0].Oslo; o == nil || o.Kind != "call" || o.Method != "add" || o.MsgID != call.MsgID || o.RTTMillis != nil || js[0].Body == "" {
+		t.Errorf("call: %+v", js[0])
+	}
+	if o := js[1].Oslo; o == nil || o.Kind != "reply" || o.MsgID != call.MsgID || o.RTTMillis == nil || *o.RTTMillis != 12 ||
+		o.Call == nil || o.Call.Method != "add" || o.Call.RoutingKey != "compute" || !strings.HasSuffix(o.Summary, ": 5 (12 ms)") {
+		t.Errorf("reply: %+v", js[1].Oslo)
+	}
+	if o := js[2].Oslo; o == nil || o.RTTMillis != nil || o.Call != nil {
+		t.Errorf("unmatched reply: %+v", js[2].Oslo)
+	}
+	if js[3].Oslo != nil || js[3].Body != "plain" {
+		t.Errorf("plain message: %+v", js[3])
+	}
+}
+
+// BenchmarkMessageWriterOslo measures what tap and consume spend per
+// oslo.messaging message: decoding, matching the reply to its call,
+// masking secrets and writing. One op is a call and its reply.
+func BenchmarkMessageWriterOslo(b *testing.B) {
+	req := model.OsloRequest{
+		Method: "get_console_output", Args: []model.PyField{{Key: "instance", Value: model.PyStr("i-1")}, {Key: "tail_length", Value: model.PyInt(50)}},
+		Context: []model.PyField{{Key: "user_id", Value: model.PyStr("u-1")}, {Key: "auth_token", Value: model.PyStr("gAAAAsecret")}},
+	}
+	for _, output := range []string{"text", "json"} {
+		b.Run(output, func(b *testing.B) {
+			mw := newMessageWriter(io.Discard, output)
+			at := time.Now()
+			for b.Loop() {
+				call, _ := model.NewOsloCall(req, "reply_q", 0, rand.Reader)
+				reply, _ := model.NewOsloReply(call.MsgID, model.PyStr(strings.Repeat("console ", 20)), rand.Reader)
+				for _, m := range []broker.Message{
+					{Exchange: "nova", RoutingKey: "compute.host1", Body: call.Encode(), Received: at},
+					{Exchange: "", RoutingKey: "reply_q", Body: reply.Encode(), Received: at.Add(time.Millisecond)},
+				} {
+					om, _ := m.Oslo()
+					m.Summary = model.OsloSummary(om, m.Exchange, m.RoutingKey)
+					if err := mw.write(&m); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

@@ -40,7 +40,7 @@ type osloFlags struct {
 	method, args, context   string
 	namespace, version      string
 	fanout                  bool
-	timeout                 durationFlag
+	timeout, callMonitor    durationFlag
 	output                  string
 	request                 model.OsloRequest
 	eventType, priority     string
@@ -74,6 +74,8 @@ func parseOsloRequestFlags(name string, call bool, args []string, stderr io.Writ
 	if call {
 		f.timeout.d = broker.OsloDefaultTimeout
 		fs.Var(&f.timeout, "timeout", "how long to wait for the reply, also the request's expiration (60s, 2m, or seconds)")
+		fs.Var(&f.callMonitor, "call-monitor-timeout", "oslo's call_monitor_timeout, sent as _timeout: the server sends a heartbeat "+
+			"every half of it, and the call fails when none comes within it (at least 2s; default: none, _timeout null)")
 	} else {
 		fs.BoolVar(&f.fanout, "fanout", false, "cast to every server of the topic, through <topic>_fanout")
 	}
@@ -87,6 +89,8 @@ func parseOsloRequestFlags(name string, call bool, args []string, stderr io.Writ
 		return nil, errors.New("--method is required")
 	case f.fanout && f.server != "":
 		return nil, errors.New("--fanout goes to every server: drop --server")
+	case f.callMonitor.d != 0 && f.callMonitor.d < 2*time.Second:
+		return nil, errors.New("--call-monitor-timeout must be at least 2s: oslo.messaging servers ignore less")
 	}
 	a, err := jsonObject("--args", f.args)
 	if err != nil {
@@ -148,7 +152,9 @@ func runOsloCall(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return code
 	}
 	defer s.Close()
-	r, err := s.OsloCall(ctx, broker.OsloCallOptions{Target: f.target(), Request: f.request, Timeout: f.timeout.d})
+	r, err := s.OsloCall(ctx, broker.OsloCallOptions{
+		Target: f.target(), Request: f.request, Timeout: f.timeout.d, CallMonitor: f.callMonitor.d,
+	})
 	if err != nil {
 		fail(stderr, cmd, err)
 		return outcome(err)
@@ -176,9 +182,13 @@ func runOsloCall(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			return exitFailed
 		}
 	} else if r.Failure == nil {
-		_, err := fmt.Fprintf(stdout, "%s\nreply in %s from %s (_msg_id %s, reply queue %s)\n",
+		beats := ""
+		if r.Heartbeats > 0 {
+			beats = fmt.Sprintf(" after %d heartbeat(s)", r.Heartbeats)
+		}
+		_, err := fmt.Fprintf(stdout, "%s\nreply in %s from %s%s (_msg_id %s, reply queue %s)\n",
 			model.Printable(string(r.Result.AppendPython(nil))), model.FormatOsloRTT(r.RTT),
-			model.Printable(f.request.Method), r.MsgID, r.ReplyQueue)
+			model.Printable(f.request.Method), beats, r.MsgID, r.ReplyQueue)
 		if err != nil {
 			fail(stderr, cmd, err)
 			return exitFailed
@@ -187,6 +197,10 @@ func runOsloCall(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if e := r.Failure; e != nil {
 		if f.output != "json" {
 			writeRemoteError(stderr, cmd, e, r.RTT)
+			if e.Class == "NoSuchMethod" && f.version == "" {
+				fmt.Fprintf(stderr, "%s: without --version the server dispatches the request as version 1.0, to the endpoints of that version; "+
+					"if the method is on a newer API (nova's compute is at 6.x), name it: --version 6.0\n", cmd)
+			}
 		}
 		return exitFailed
 	}
@@ -394,7 +408,7 @@ func writeNotification(w io.Writer, output string, m *broker.Message) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		if !ok || om.Kind != model.OsloNotification {
-			j := toJSON(m, false)
+			j := toJSON(m, false, osloView(m, nil))
 			return enc.Encode(notificationJSON{Exchange: m.Exchange, RoutingKey: m.RoutingKey, Summary: m.Summary, Message: &j, Payload: []byte("null"), Context: []byte("{}")})
 		}
 		om = om.Redacted()

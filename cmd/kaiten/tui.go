@@ -22,6 +22,9 @@ type tuiFlags struct {
 	sel     broker.Selection
 	refresh time.Duration
 	theme   string
+	// learn is where :learn runs lessons: the embedded broker, when the
+	// UI runs on it (learn_tui.go).
+	learn ui.LearnOptions
 }
 
 func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, error) {
@@ -34,7 +37,7 @@ func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, error) {
 	fs.StringVar(&f.sel.Vhost, "vhost", "", "vhost to show first (default the URL's)")
 	fs.BoolVar(&f.sel.ReadOnly, "read-only", false, "never change the broker")
 	fs.DurationVar(&f.refresh, "refresh", ui.DefaultRefresh, "time between refreshes (at least 1s)")
-	fs.StringVar(&f.theme, "theme", "", "colour theme: "+fmt.Sprint(themes.Names())+" (default: dark, or light on a light terminal)")
+	fs.StringVar(&f.theme, "theme", "", "colour theme: "+fmt.Sprint(themes.Names())+" or NAME for the file $XDG_CONFIG_HOME/kaiten/themes/NAME.yaml (default: dark, or light on a light terminal)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -42,8 +45,8 @@ func parseTUIFlags(args []string, stderr io.Writer) (*tuiFlags, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if f.theme != "" {
-		if _, msg := themes.Lookup(f.theme); msg != "" {
-			return nil, errors.New(msg)
+		if _, err := (themes.Catalog{Dir: themes.UserDir(os.Getenv)}).Lookup(f.theme); err != nil {
+			return nil, err
 		}
 	}
 	return f, nil
@@ -70,6 +73,7 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 			return exitFailed
 		}
 		defer stop()
+		f.learn = embeddedLessons(cfg)
 	}
 	if err != nil {
 		fail(stderr, "kaiten", err)
@@ -97,7 +101,8 @@ func runProgram(ctx context.Context, sess *broker.Session, label string, f *tuiF
 	}
 	app, err := ui.New(ui.Options{
 		Backend: sess, Broker: label, Version: version, Vhost: sess.Vhost(),
-		Refresh: f.refresh, Theme: f.theme, NoColor: os.Getenv("NO_COLOR") != "",
+		Refresh: f.refresh, Theme: f.theme, ThemeDir: themes.UserDir(os.Getenv), NoColor: noColor(os.Getenv),
+		Learn: f.learn,
 	})
 	if err != nil {
 		fail(stderr, "kaiten", err)
@@ -110,6 +115,10 @@ func runProgram(ctx context.Context, sess *broker.Session, label string, f *tuiF
 	}
 	return exitOK
 }
+
+// noColor reports whether NO_COLOR asks for no colour: set and not
+// empty, as https://no-color.org says.
+func noColor(getenv func(string) string) bool { return getenv("NO_COLOR") != "" }
 
 // startEmbeddedDemo starts the embedded broker on loopback with the demo
 // bus running on it, and returns the config that reaches it, the header's

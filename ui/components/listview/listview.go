@@ -28,6 +28,12 @@ type Source struct {
 	// Rows builds the rows of the vhost in view from the data. It is a
 	// pure function of its arguments.
 	Rows func(c *common.Common) []table.Row
+	// Table, when set, is used instead of Rows: it returns the rows of
+	// the vhost in view, formatted when drawn, and what changed since
+	// prev (the rows it returned last time, nil at first), so a refresh
+	// of a big list costs what it draws. It is a pure function of its
+	// arguments.
+	Table func(c *common.Common, prev table.Rows) (table.Rows, table.Change)
 	// SortCol and SortDesc are the initial sort.
 	SortCol  int
 	SortDesc bool
@@ -40,6 +46,7 @@ type Model struct {
 	c     *common.Common
 	src   Source
 	table table.Model
+	rows  table.Rows // the last rows of Source.Table
 	w, h  int
 }
 
@@ -62,7 +69,13 @@ func (m *Model) Title() string { return m.src.Noun }
 func (m *Model) Table() *table.Model { return &m.table }
 
 func (m *Model) refresh() {
-	if m.c.Data.Ready() {
+	switch {
+	case !m.c.Data.Ready():
+	case m.src.Table != nil:
+		rows, ch := m.src.Table(m.c, m.rows)
+		m.rows = rows
+		m.table.SetSource(rows, ch)
+	default:
 		m.table.SetRows(m.src.Rows(m.c))
 	}
 }

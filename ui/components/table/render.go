@@ -1,6 +1,7 @@
 package table
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +20,85 @@ const (
 // placed is a column as laid out: where it starts and how wide it is.
 type placed struct{ col, x, w int }
 
-func cellWidth(s string) int { return ansi.StringWidth(s) }
+// cellWidth is the display width of a cell's plain text; printable ASCII
+// is one cell a byte.
+func cellWidth(s string) int {
+	if isASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// measured reports whether column c's width depends on its cells.
+func (m *Model) measured(c int) bool {
+	col := m.cols[c]
+	return col.Max == 0 || col.Min < col.Max
+}
+
+// measure works out the natural widths of the changed columns: over
+// every row, but in a big table only the Stable columns; its other
+// columns keep their width and grow with the rows drawn (measureWindow).
+func (m *Model) measure(changed uint64) {
+	big := m.n > BigRows
+	var all []int
+	for c, col := range m.cols {
+		if changed&ColBit(c) == 0 {
+			continue
+		}
+		title := len([]rune(col.Title)) + 2 // room for the sort arrow
+		switch {
+		case !m.measured(c):
+			m.natural[c] = title
+		case big && !col.Stable:
+			m.natural[c] = max(m.natural[c], title)
+		default:
+			m.natural[c] = title
+			all = append(all, c)
+		}
+	}
+	if len(all) == 0 {
+		return
+	}
+	for _, c := range all {
+		if c == m.sortCol && len(m.texts) == m.n {
+			// The sort has just asked every row for this column's text;
+			// its widths are kept with it.
+			if len(m.textW) != m.n {
+				m.textW = resize(m.textW, m.n)
+				for i, t := range m.texts {
+					m.textW[i] = cellWidth(t)
+				}
+			}
+			for _, w := range m.textW {
+				m.natural[c] = max(m.natural[c], w)
+			}
+			all = slices.DeleteFunc(all, func(x int) bool { return x == c })
+			break
+		}
+	}
+	for i := range m.n {
+		for _, c := range all {
+			m.natural[c] = max(m.natural[c], cellWidth(m.src.Cell(i, c).Text))
+		}
+	}
+}
+
+// measureWindow widens a big table's columns that are not Stable to fit
+// the rows in view.
+func (m *Model) measureWindow() {
+	if m.n <= BigRows {
+		return
+	}
+	end := min(m.offset+m.pageRows(), len(m.view))
+	for c, col := range m.cols {
+		if col.Stable || !m.measured(c) {
+			continue
+		}
+		for _, ri := range m.view[m.offset:end] {
+			m.natural[c] = max(m.natural[c], cellWidth(m.src.Cell(ri, c).Text))
+		}
+	}
+}
 
 // layout fits the columns to the width: natural widths within each
 // column's bounds, then columns dropped by their Drop order, then flexible
@@ -130,7 +209,6 @@ func (m Model) header(st *styles.Styles, cols []placed) string {
 }
 
 func (m Model) row(st *styles.Styles, cols []placed, ri int, selected bool) string {
-	r := &m.rows[ri]
 	var b strings.Builder
 	pad := lipgloss.NewStyle()
 	if selected {
@@ -143,10 +221,7 @@ func (m Model) row(st *styles.Styles, cols []placed, ri int, selected bool) stri
 			b.WriteString(pad.Render(strings.Repeat(" ", gap)))
 			x += gap
 		}
-		cell := Cell{}
-		if p.col < len(r.Cells) {
-			cell = r.Cells[p.col]
-		}
+		cell := m.src.Cell(ri, p.col)
 		base := st.Tone(cell.Tone)
 		if selected {
 			base = st.Selected

@@ -5,13 +5,11 @@
 package table
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/kaiten-bus/kaiten/ui/styles"
 )
@@ -32,7 +30,17 @@ type Column struct {
 	Drop int
 	// Search makes the / filter look at the column.
 	Search bool
+	// Stable says the cell's text follows from the row's key alone (a
+	// name). A table of more than BigRows rows measures a Stable column
+	// over every row when the rows change, and its other columns over
+	// the rows it draws, growing and never shrinking, so a refresh of a
+	// big table costs what it draws.
+	Stable bool
 }
+
+// BigRows is the number of rows above which a table measures only its
+// Stable columns over every row.
+const BigRows = 5000
 
 // Cell is one cell: Printable text and what it means.
 type Cell struct {
@@ -40,7 +48,8 @@ type Cell struct {
 	Tone styles.Tone
 }
 
-// Row is one row.
+// Row is one row, built in full: what Selected returns, and what
+// SetRows takes.
 type Row struct {
 	// Key identifies the object across refreshes.
 	Key   string
@@ -56,43 +65,94 @@ type Model struct {
 	Keys KeyMap
 
 	cols    []Column
-	rows    []Row
+	src     Rows
+	n       int   // src.Len()
 	natural []int // each column's widest text
 
-	view   []int   // indexes into rows, filtered and sorted
-	hl     [][]int // per row index: matched byte offsets in the search text
+	order  []int // indexes into src, sorted
+	view   []int // order, filtered
+	search []string
+	hl     map[int][]int // per row index: matched byte offsets in the search text
 	filter string
 
 	sortCol  int
 	sortDesc bool
+	nums     []float64 // the numeric sort column's values, by row
+	texts    []string  // the text sort column's texts, by row
+	textW    []int     // their widths, when measured (else empty)
 
 	cursor, offset int
 	selKey         string
+	selRow         int // the selected row's index while the rows are the same, else -1
 	width, height  int
 }
 
 // New returns a table of the columns, sorted by the first.
 func New(cols []Column) Model {
-	return Model{Keys: DefaultKeyMap(), cols: cols, natural: make([]int, len(cols))}
+	return Model{Keys: DefaultKeyMap(), cols: cols, natural: make([]int, len(cols)), src: RowList(nil), selRow: -1}
 }
 
 // Columns returns the columns.
 func (m Model) Columns() []Column { return m.cols }
 
-// SetRows replaces the rows. The selection stays on the row with the same
-// key; if it is gone, on the row now at its place.
-func (m *Model) SetRows(rows []Row) {
-	m.rows = rows
-	clear(m.natural)
-	for i, c := range m.cols {
-		m.natural[i] = len([]rune(c.Title)) + 2 // room for the sort arrow
-	}
-	for _, r := range rows {
-		for i := range min(len(r.Cells), len(m.cols)) {
-			m.natural[i] = max(m.natural[i], cellWidth(r.Cells[i].Text))
+// SetRows replaces the rows with rows built beforehand. The selection
+// stays on the row with the same key; if it is gone, on the row now at
+// its place.
+func (m *Model) SetRows(rows []Row) { m.SetSource(RowList(rows), Change{}) }
+
+// SetSource replaces the rows. The selection stays on the row with the
+// same key; if it is gone, on the row now at its place. When ch says the
+// rows are the same objects as before, only the changed columns are
+// measured, the rows are sorted again only if the sort column changed
+// (and then only if they are out of order), and filtered again only if
+// they were sorted again or a searched column changed. When they are
+// other objects but ch.Was says where each row was, a table sorted by a
+// Stable column carries its order over (see carry).
+func (m *Model) SetSource(src Rows, ch Change) {
+	same := ch.Same && m.src != nil && src.Len() == m.n && len(m.order) == m.n
+	oldN := m.n
+	m.src, m.n = src, src.Len()
+	var searched, measured uint64
+	for c, col := range m.cols {
+		if col.Search {
+			searched |= ColBit(c)
+		}
+		if m.measured(c) && (m.n <= BigRows || col.Stable) {
+			measured |= ColBit(c)
 		}
 	}
-	m.rebuild()
+	changed := AllCols
+	if same {
+		ask := ColBit(m.sortCol) | measured
+		if m.filter != "" {
+			ask |= searched
+		}
+		changed = AllCols & ask
+		if ch.Changed != nil {
+			changed = ch.Changed(ask)
+		}
+	} else {
+		m.selRow = -1
+	}
+	refilter := changed&searched != 0
+	if refilter || m.filter == "" {
+		// Without a filter, whether the searched columns changed is not
+		// known, nor needed until a filter is typed.
+		m.search, m.hl = m.search[:0], nil
+	}
+	switch {
+	case changed&ColBit(m.sortCol) == 0:
+	case !same && ch.Was != nil && m.carry(ch.Was, oldN):
+		refilter = true
+	default:
+		refilter = m.sort(same) || refilter
+	}
+	m.measure(changed)
+	if refilter {
+		m.applyFilter(m.order)
+		return
+	}
+	m.reselect()
 }
 
 // SetFilter filters the rows with a fuzzy pattern over the Search columns.
@@ -100,8 +160,13 @@ func (m *Model) SetFilter(s string) {
 	if s == m.filter {
 		return
 	}
+	// A longer filter keeps only rows the shorter one kept.
+	from := m.order
+	if m.filter != "" && strings.HasPrefix(s, m.filter) {
+		from = m.view
+	}
 	m.filter = s
-	m.rebuild()
+	m.applyFilter(from)
 }
 
 // Filter returns the filter.
@@ -113,7 +178,8 @@ func (m *Model) SortBy(col int, desc bool) {
 		return
 	}
 	m.sortCol, m.sortDesc = col, desc
-	m.rebuild()
+	m.sort(false)
+	m.applyFilter(m.order)
 }
 
 // Sort returns the sort column and direction.
@@ -129,14 +195,14 @@ func (m *Model) SetSize(w, h int) {
 func (m Model) Len() int { return len(m.view) }
 
 // Total returns how many rows there are.
-func (m Model) Total() int { return len(m.rows) }
+func (m Model) Total() int { return m.n }
 
 // Selected returns the row under the cursor.
 func (m Model) Selected() (Row, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.view) {
 		return Row{}, false
 	}
-	return m.rows[m.view[m.cursor]], true
+	return rowOf(m.src, len(m.cols), m.view[m.cursor]), true
 }
 
 // Cursor returns the cursor's index among the shown rows.
@@ -145,54 +211,14 @@ func (m Model) Cursor() int { return m.cursor }
 // Offset returns the index of the first row shown.
 func (m Model) Offset() int { return m.offset }
 
-// rebuild filters and sorts, then finds the selected row again.
-func (m *Model) rebuild() {
-	m.view = m.view[:0]
-	m.hl = m.hl[:0]
-	if m.filter == "" {
-		for i := range m.rows {
-			m.view = append(m.view, i)
-		}
-	} else {
-		m.hl = make([][]int, len(m.rows))
-		for _, match := range fuzzy.FindFromNoSort(m.filter, searchSource{m}) {
-			m.view = append(m.view, match.Index)
-			m.hl[match.Index] = match.MatchedIndexes
-		}
-	}
-	m.sort()
-	m.reselect()
-}
-
-func (m *Model) sort() {
-	c, desc := m.sortCol, m.sortDesc
-	if c >= len(m.cols) {
-		return
-	}
-	numeric := m.cols[c].Numeric
-	slices.SortStableFunc(m.view, func(a, b int) int {
-		ra, rb := &m.rows[a], &m.rows[b]
-		var n int
-		if numeric {
-			n = cmp.Compare(num(ra, c), num(rb, c))
-		} else {
-			n = compareFold(text(ra, c), text(rb, c))
-		}
-		if desc {
-			return -n
-		}
-		return n
-	})
-}
-
+// reselect finds the selected row again after the rows or the filter
+// changed, and keeps the window on it.
 func (m *Model) reselect() {
-	if m.selKey != "" {
-		for i, ri := range m.view {
-			if m.rows[ri].Key == m.selKey {
-				m.cursor = i
-				m.scroll()
-				return
-			}
+	if i, ok := m.selectedIndex(); ok {
+		if pos := slices.Index(m.view, i); pos >= 0 {
+			m.cursor, m.selRow = pos, i
+			m.scroll()
+			return
 		}
 	}
 	m.cursor = max(min(m.cursor, len(m.view)-1), 0)
@@ -200,9 +226,29 @@ func (m *Model) reselect() {
 	m.scroll()
 }
 
+// selectedIndex is the row index of the selected object, if it is there.
+func (m *Model) selectedIndex() (int, bool) {
+	switch {
+	case m.selRow >= 0 && m.selRow < m.n:
+		return m.selRow, true
+	case m.selKey == "":
+		return 0, false
+	}
+	if f, ok := m.src.(Finder); ok {
+		return f.Find(m.selKey)
+	}
+	for _, i := range m.view {
+		if m.src.Key(i) == m.selKey {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 func (m *Model) remember() {
-	if r, ok := m.Selected(); ok {
-		m.selKey = r.Key
+	if m.cursor >= 0 && m.cursor < len(m.view) {
+		m.selRow = m.view[m.cursor]
+		m.selKey = m.src.Key(m.selRow)
 	}
 }
 
@@ -227,6 +273,7 @@ func (m *Model) scroll() {
 		m.offset = m.cursor - rows + 1
 	}
 	m.offset = max(min(m.offset, len(m.view)-rows), 0)
+	m.measureWindow()
 }
 
 // pageRows is how many rows fit under the header.
@@ -298,17 +345,19 @@ func (m *Model) click(x, y int) {
 	}
 }
 
-// searchSource is the search text of each row for fuzzy: its Search
-// cells joined by spaces.
-type searchSource struct{ m *Model }
-
-// Len is the number of rows.
-func (s searchSource) Len() int { return len(s.m.rows) }
-
-// String is row i's search text.
-func (s searchSource) String(i int) string { return s.m.searchText(i) }
-
+// searchText is row i's search text: its Search cells joined by
+// spaces, made for every row when first needed after the rows changed.
 func (m *Model) searchText(i int) string {
+	if len(m.search) != m.n {
+		m.search = resize(m.search, m.n)
+		for r := range m.search {
+			m.search[r] = m.joinSearch(r)
+		}
+	}
+	return m.search[i]
+}
+
+func (m *Model) joinSearch(i int) string {
 	var b strings.Builder
 	for c, col := range m.cols {
 		if !col.Search {
@@ -317,7 +366,7 @@ func (m *Model) searchText(i int) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(text(&m.rows[i], c))
+		b.WriteString(m.src.Cell(i, c).Text)
 	}
 	return b.String()
 }
@@ -325,42 +374,25 @@ func (m *Model) searchText(i int) string {
 // matchedIn returns the matched byte offsets of a row that fall in one
 // column's cell, relative to the cell.
 func (m *Model) matchedIn(ri, col int) []int {
-	if m.filter == "" || ri >= len(m.hl) || len(m.hl[ri]) == 0 || !m.cols[col].Search {
+	if m.filter == "" || !m.cols[col].Search {
+		return nil
+	}
+	hl := m.highlights(ri)
+	if len(hl) == 0 {
 		return nil
 	}
 	start := 0
 	for c := range col {
 		if m.cols[c].Search {
-			start += len(text(&m.rows[ri], c)) + 1
+			start += len(m.src.Cell(ri, c).Text) + 1
 		}
 	}
-	end := start + len(text(&m.rows[ri], col))
+	end := start + len(m.src.Cell(ri, col).Text)
 	var out []int
-	for _, o := range m.hl[ri] {
+	for _, o := range hl {
 		if o >= start && o < end {
 			out = append(out, o-start)
 		}
 	}
 	return out
-}
-
-func text(r *Row, c int) string {
-	if c < len(r.Cells) {
-		return r.Cells[c].Text
-	}
-	return ""
-}
-
-func num(r *Row, c int) float64 {
-	if c < len(r.Num) {
-		return r.Num[c]
-	}
-	return 0
-}
-
-func compareFold(a, b string) int {
-	if n := strings.Compare(strings.ToLower(a), strings.ToLower(b)); n != 0 {
-		return n
-	}
-	return strings.Compare(a, b)
 }

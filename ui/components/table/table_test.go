@@ -34,7 +34,7 @@ func rows(names ...string) []Row {
 func keysOf(m Model) []string {
 	var out []string
 	for _, i := range m.view {
-		out = append(out, m.rows[i].Key)
+		out = append(out, m.src.Key(i))
 	}
 	return out
 }

@@ -16,7 +16,7 @@ import (
 func New(c *common.Common) *listview.Model {
 	k := DefaultKeyMap()
 	return listview.New(c, listview.Source{
-		Kind: common.KindBindings, Noun: "bindings", Columns: Columns(), Rows: Rows,
+		Kind: common.KindBindings, Noun: "bindings", Columns: Columns(), Rows: Rows, Table: Table,
 		Actions: []listview.Action{
 			{Binding: k.Detail, Run: listview.Open(common.KindDetail)},
 			{Binding: k.Source, Run: openEnd(true)},

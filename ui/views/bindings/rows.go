@@ -19,11 +19,11 @@ const (
 // Columns returns the bindings table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColSource:      {Title: "source", Min: 10, Flex: true, Search: true},
-		ColArrow:       {Title: "", Min: 3, Max: 3},
-		ColDestination: {Title: "destination", Min: 12, Flex: true, Search: true},
-		ColKey:         {Title: "routing key", Min: 11, Max: 40, Flex: true, Search: true},
-		ColArguments:   {Title: "arguments", Min: 9, Max: 60, Flex: true, Drop: 1},
+		ColSource:      {Title: "source", Min: 10, Flex: true, Search: true, Stable: true},
+		ColArrow:       {Title: "", Min: 3, Max: 3, Stable: true},
+		ColDestination: {Title: "destination", Min: 12, Flex: true, Search: true, Stable: true},
+		ColKey:         {Title: "routing key", Min: 11, Max: 40, Flex: true, Search: true, Stable: true},
+		ColArguments:   {Title: "arguments", Min: 9, Max: 60, Flex: true, Drop: 1, Stable: true},
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // New returns the channels view.
 func New(c *common.Common) *listview.Model {
 	return listview.New(c, listview.Source{
-		Kind: common.KindChannels, Noun: "channels", Columns: Columns(), Rows: Rows,
+		Kind: common.KindChannels, Noun: "channels", Columns: Columns(), Rows: Rows, Table: Table,
 		Actions: []listview.Action{{Binding: DefaultKeyMap().Detail, Run: listview.Open(common.KindDetail)}},
 	})
 }

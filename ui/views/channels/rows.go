@@ -26,7 +26,7 @@ const (
 // Columns returns the channels table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColName:      {Title: "name", Min: 16, Flex: true, Search: true},
+		ColName:      {Title: "name", Min: 16, Flex: true, Search: true, Stable: true},
 		ColUser:      {Title: "user", Min: 5, Max: 16, Search: true, Drop: 3},
 		ColMode:      {Title: "mode", Min: 5, Max: 8, Drop: 4},
 		ColState:     {Title: "state", Min: 7, Max: 10},

@@ -10,7 +10,7 @@ import (
 // New returns the connections view.
 func New(c *common.Common) *listview.Model {
 	return listview.New(c, listview.Source{
-		Kind: common.KindConnections, Noun: "connections", Columns: Columns(), Rows: Rows,
+		Kind: common.KindConnections, Noun: "connections", Columns: Columns(), Rows: Rows, Table: Table,
 		Actions: []listview.Action{{Binding: DefaultKeyMap().Detail, Run: listview.Open(common.KindDetail)}},
 	})
 }

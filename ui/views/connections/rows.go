@@ -24,7 +24,7 @@ const (
 // Columns returns the connections table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColName:     {Title: "name", Min: 14, Flex: true, Search: true},
+		ColName:     {Title: "name", Min: 14, Flex: true, Search: true, Stable: true},
 		ColUser:     {Title: "user", Min: 5, Max: 16, Search: true, Drop: 3},
 		ColClient:   {Title: "client", Min: 8, Max: 30, Flex: true, Search: true, Drop: 4},
 		ColProtocol: {Title: "protocol", Min: 8, Max: 12, Drop: 5},

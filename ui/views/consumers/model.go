@@ -15,7 +15,7 @@ import (
 func New(c *common.Common) *listview.Model {
 	k := DefaultKeyMap()
 	return listview.New(c, listview.Source{
-		Kind: common.KindConsumers, Noun: "consumers", Columns: Columns(), Rows: Rows,
+		Kind: common.KindConsumers, Noun: "consumers", Columns: Columns(), Rows: Rows, Table: Table,
 		Actions: []listview.Action{
 			{Binding: k.Detail, Run: listview.Open(common.KindDetail)},
 			{Binding: k.Queue, Run: openQueue},

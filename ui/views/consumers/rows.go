@@ -23,9 +23,9 @@ const (
 // Columns returns the consumers table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColQueue:     {Title: "queue", Min: 12, Flex: true, Search: true},
-		ColTag:       {Title: "tag", Min: 10, Max: 40, Flex: true, Search: true},
-		ColChannel:   {Title: "channel", Min: 12, Flex: true, Search: true, Drop: 3},
+		ColQueue:     {Title: "queue", Min: 12, Flex: true, Search: true, Stable: true},
+		ColTag:       {Title: "tag", Min: 10, Max: 40, Flex: true, Search: true, Stable: true},
+		ColChannel:   {Title: "channel", Min: 12, Flex: true, Search: true, Drop: 3, Stable: true},
 		ColAck:       {Title: "ack", Min: 6, Max: 6},
 		ColExclusive: {Title: "excl", Min: 4, Max: 4, Drop: 2},
 		ColPrefetch:  {Title: "prefetch", Min: 8, Max: 9, Right: true, Numeric: true, Drop: 1},

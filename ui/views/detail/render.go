@@ -76,9 +76,9 @@ func exchange(l *lines, d *common.Data, x broker.Exchange) {
 		l.section("bindings out", len(out))
 		l.item(st.Hint.Render("the default exchange delivers to the queue named by the routing key"))
 	} else {
-		bindingList(l, "bindings out", out, false)
+		bindingList(l, "bindings out", out)
 	}
-	bindingList(l, "bindings in", in, true)
+	bindingList(l, "bindings in", in)
 }
 
 func queue(l *lines, d *common.Data, qu broker.Queue) {
@@ -112,7 +112,7 @@ func queue(l *lines, d *common.Data, qu broker.Queue) {
 			in = append(in, b)
 		}
 	}
-	bindingList(l, "bindings in", in, true)
+	bindingList(l, "bindings in", in)
 	var cs []broker.Consumer
 	for _, c := range s.Consumers {
 		if c.Vhost == qu.Vhost && c.Queue == qu.Name {
@@ -128,9 +128,9 @@ func queue(l *lines, d *common.Data, qu broker.Queue) {
 	}
 }
 
-// bindingList lists bindings, by their source when in, else by their
-// destination.
-func bindingList(l *lines, title string, bs []broker.Binding, in bool) {
+// bindingList lists bindings, each as source, routing key, arrow and
+// destination: → to a queue, ⇒ to an exchange.
+func bindingList(l *lines, title string, bs []broker.Binding) {
 	st := l.st
 	l.section(title, len(bs))
 	if len(bs) == 0 {
@@ -142,11 +142,9 @@ func bindingList(l *lines, title string, bs []broker.Binding, in bool) {
 		if b.DestinationType == "exchange" {
 			arrow, tone = "⇒", styles.Exchange
 		}
-		end := st.Tone(tone).Render(b.DestinationType + " " + common.Clean(b.Destination))
-		if in {
-			end = st.Tone(styles.Exchange).Render(common.Name(b.Source))
-		}
-		line := end + "  " + st.Tone(styles.Binding).Render(q(b.RoutingKey)) + " " + st.Label.Render(arrow)
+		line := st.Tone(styles.Exchange).Render(common.Name(b.Source)) + "  " +
+			st.Tone(styles.Binding).Render(q(b.RoutingKey)) + " " + st.Label.Render(arrow) + " " +
+			st.Tone(tone).Render(common.Clean(b.DestinationType)+" "+common.Clean(b.Destination))
 		if b.Implicit {
 			line += st.Hint.Render("  (implicit)")
 		}

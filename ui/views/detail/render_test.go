@@ -27,8 +27,8 @@ func TestQueuePage(t *testing.T) {
 		`x-dead-letter-exchange  "orders.dlx"`,
 		"x-message-ttl           60000",
 		"bindings in (2)",
-		`(AMQP default)  "orders.eu" →  (implicit)`,
-		`orders  "order.eu.*" →`,
+		`(AMQP default)  "orders.eu" → queue orders.eu  (implicit)`,
+		`orders  "order.eu.*" → queue orders.eu`,
 		"consumers (2)",
 		"ctag-eu-1  127.0.0.1:50000 -> 127.0.0.1:5672 (1)  manual ack · prefetch 10",
 	} {
@@ -43,8 +43,8 @@ func TestExchangePage(t *testing.T) {
 	for _, want := range []string{
 		"alternate    ⇢ orders.unrouted (argument alternate-exchange)",
 		"bindings out (4)",
-		`exchange audit  "order.#" ⇒`,
-		`queue orders.eu  "order.eu.*" →`,
+		`orders  "order.#" ⇒ exchange audit`,
+		`orders  "order.eu.*" → queue orders.eu`,
 		"bindings in (0)",
 	} {
 		if !strings.Contains(got, want) {

@@ -27,7 +27,7 @@ const sparkWidth = 10
 // Columns returns the exchanges table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColName:    {Title: "name", Min: 12, Flex: true, Search: true},
+		ColName:    {Title: "name", Min: 12, Flex: true, Search: true, Stable: true},
 		ColType:    {Title: "type", Min: 6, Max: 16, Search: true},
 		ColFlags:   {Title: "flags", Min: 5, Max: 8, Drop: 4},
 		ColIn:      {Title: "in/s", Min: 6, Max: 9, Right: true, Numeric: true},
@@ -45,40 +45,68 @@ type Counts struct{ Out, In int }
 
 // Row renders one exchange.
 func Row(x broker.Exchange, r broker.Rates, traffic []float64, n Counts) table.Row {
-	in, inOK := r.Get(broker.StatPublishIn)
-	out, outOK := r.Get(broker.StatPublishOut)
-	flags := common.Flags(" ", common.Flag{Name: "D", On: x.Durable}, common.Flag{Name: "AD", On: x.AutoDelete}, common.Flag{Name: "I", On: x.Internal})
-	return table.Row{
-		Key: common.RowKey(x.Vhost, x.Name),
-		Cells: []table.Cell{
-			ColName:    {Text: common.Name(x.Name), Tone: styles.Exchange},
-			ColType:    {Text: common.Clean(x.Type)},
-			ColFlags:   {Text: flags, Tone: styles.Muted},
-			ColIn:      {Text: common.Rate(in, inOK)},
-			ColOut:     {Text: common.Rate(out, outOK)},
-			ColTraffic: {Text: sparkline.Render(traffic, sparkWidth), Tone: styles.Spark},
-			ColBindOut: {Text: itoa(n.Out)},
-			ColBindIn:  {Text: itoa(n.In), Tone: styles.Muted},
-			ColPolicy:  {Text: common.Clean(x.Policy), Tone: styles.Muted},
-		},
-		Num: []float64{ColIn: in, ColOut: out, ColBindOut: float64(n.Out), ColBindIn: float64(n.In)},
-		Ref: common.Ref{Type: common.ObjExchange, Key: x.Key(), Name: common.Name(x.Name)},
+	ncols := len(Columns())
+	row := table.Row{Key: common.RowKey(x.Vhost, x.Name), Cells: make([]table.Cell, ncols), Num: make([]float64, ncols), Ref: ref(&x)}
+	for c := range ncols {
+		row.Cells[c] = cell(&x, r, func() []float64 { return traffic }, n, c)
+		row.Num[c] = num(r, n, c)
 	}
+	return row
 }
 
-// Rows renders the exchanges of the vhost in view.
-func Rows(c *common.Common) []table.Row {
-	s := c.Data.Snap
-	counts := BindingCounts(s, c.Vhost)
-	rows := make([]table.Row, 0, len(s.Exchanges))
-	for _, x := range s.Exchanges {
-		if !common.InVhost(c.Vhost, x.Vhost) {
-			continue
-		}
-		hist := c.Data.History.Exchanges[x.Key()].Last(sparkWidth)
-		rows = append(rows, Row(x, c.Data.ExchangeRates(x.Key()), hist, counts[x.Key()]))
+func ref(x *broker.Exchange) common.Ref {
+	return common.Ref{Type: common.ObjExchange, Key: x.Key(), Name: common.Name(x.Name)}
+}
+
+// cell renders one cell of an exchange's row.
+func cell(x *broker.Exchange, r broker.Rates, traffic func() []float64, n Counts, col int) table.Cell {
+	switch col {
+	case ColName:
+		return table.Cell{Text: common.Name(x.Name), Tone: styles.Exchange}
+	case ColType:
+		return table.Cell{Text: common.Clean(x.Type)}
+	case ColFlags:
+		flags := common.Flags(" ", common.Flag{Name: "D", On: x.Durable}, common.Flag{Name: "AD", On: x.AutoDelete}, common.Flag{Name: "I", On: x.Internal})
+		return table.Cell{Text: flags, Tone: styles.Muted}
+	case ColIn:
+		return table.Cell{Text: common.Rate(r.Get(broker.StatPublishIn))}
+	case ColOut:
+		return table.Cell{Text: common.Rate(r.Get(broker.StatPublishOut))}
+	case ColTraffic:
+		return table.Cell{Text: sparkline.Render(traffic(), sparkWidth), Tone: styles.Spark}
+	case ColBindOut:
+		return table.Cell{Text: itoa(n.Out)}
+	case ColBindIn:
+		return table.Cell{Text: itoa(n.In), Tone: styles.Muted}
+	case ColPolicy:
+		return table.Cell{Text: common.Clean(x.Policy), Tone: styles.Muted}
 	}
-	return rows
+	return table.Cell{}
+}
+
+// num is an exchange's sort value in a Numeric column.
+func num(r broker.Rates, n Counts, col int) float64 {
+	switch col {
+	case ColIn:
+		return r.Value(broker.StatPublishIn)
+	case ColOut:
+		return r.Value(broker.StatPublishOut)
+	case ColBindOut:
+		return float64(n.Out)
+	case ColBindIn:
+		return float64(n.In)
+	}
+	return 0
+}
+
+// Rows renders the exchanges of the vhost in view, in full.
+func Rows(c *common.Common) []table.Row {
+	src := newSource(c, nil)
+	out := make([]table.Row, src.Len())
+	for i := range out {
+		out[i] = Row(src.snap.Exchanges[src.lo+i], src.rates(i), src.traffic(i), src.counts[src.snap.Exchanges[src.lo+i].Key()])
+	}
+	return out
 }
 
 // BindingCounts counts each exchange's bindings out and in.

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/components/table"
 )
@@ -19,6 +20,19 @@ type Model struct {
 	keys   KeyMap
 	vhosts table.Model
 	w, h   int
+
+	// The object counts, counted once per snapshot and vhost.
+	counts      Counts
+	countedSnap *broker.Snapshot
+	countedHost string
+}
+
+// objects returns the object counts of the snapshot and vhost in view.
+func (m *Model) objects() Counts {
+	if s := m.c.Data.Snap; s != m.countedSnap || m.c.Vhost != m.countedHost {
+		m.counts, m.countedSnap, m.countedHost = CountObjects(s, m.c.Vhost), s, m.c.Vhost
+	}
+	return m.counts
 }
 
 // New returns the overview.
@@ -45,7 +59,7 @@ func (m *Model) summaryHeight() int {
 	if !m.c.Data.Ready() {
 		return 0
 	}
-	return len(summary(m.c, m.w)) + 1
+	return len(summary(m.c, Counts{}, m.w)) + 1 // the counts do not change the lines
 }
 
 // SetSize sets the body size.
@@ -94,7 +108,7 @@ func (m *Model) View() string {
 	if !m.c.Data.Ready() {
 		return common.Waiting(m.c, m.w, m.h)
 	}
-	top := strings.Join(summary(m.c, m.w), "\n") + "\n"
+	top := strings.Join(summary(m.c, m.objects(), m.w), "\n") + "\n"
 	return common.Lines(top+"\n"+m.vhosts.View(m.c.Styles), m.w, m.h)
 }
 

@@ -61,8 +61,9 @@ type rateLine struct {
 	value       string
 }
 
-// summary draws the block above the vhost table.
-func summary(c *common.Common, width int) []string {
+// summary draws the block above the vhost table, with the object counts
+// n.
+func summary(c *common.Common, n Counts, width int) []string {
 	st, s := c.Styles, c.Data.Snap
 	label := func(l string) string { return st.Label.Render(fmt.Sprintf(" %-10s", l)) }
 	ov := s.Overview
@@ -76,7 +77,6 @@ func summary(c *common.Common, width int) []string {
 	if ov.ClusterName != "" {
 		product += " · cluster " + common.Clean(ov.ClusterName)
 	}
-	n := CountObjects(s, c.Vhost)
 	kv := func(k string, v int) string { return st.Label.Render(k+" ") + strconv.Itoa(v) }
 	lines := []string{
 		label("broker") + product,

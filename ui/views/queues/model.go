@@ -15,10 +15,11 @@ import (
 func New(c *common.Common) *listview.Model {
 	k := DefaultKeyMap()
 	return listview.New(c, listview.Source{
-		Kind: common.KindQueues, Noun: "queues", Columns: Columns(), Rows: Rows,
+		Kind: common.KindQueues, Noun: "queues", Columns: Columns(), Rows: Rows, Table: Table,
 		Actions: []listview.Action{
 			{Binding: k.Detail, Run: listview.Open(common.KindDetail)},
 			{Binding: k.Trace, Run: traceTo},
+			{Binding: k.Consume, Run: listview.Open(common.KindConsume)},
 		},
 	})
 }

@@ -27,7 +27,7 @@ const sparkWidth = 10
 // Columns returns the queues table's columns.
 func Columns() []table.Column {
 	return []table.Column{
-		ColName:      {Title: "name", Min: 12, Flex: true, Search: true},
+		ColName:      {Title: "name", Min: 12, Flex: true, Search: true, Stable: true},
 		ColType:      {Title: "type", Min: 7, Max: 8, Drop: 4, Search: true},
 		ColState:     {Title: "state", Min: 7, Max: 10, Drop: 2},
 		ColReady:     {Title: "ready", Min: 6, Max: 8, Right: true, Numeric: true},
@@ -56,50 +56,81 @@ func StateTone(state string) styles.Tone {
 
 // Row renders one queue.
 func Row(q broker.Queue, r broker.Rates, traffic []float64) table.Row {
-	in, inOK := r.Get(broker.StatPublish)
-	out, outOK := r.Get(broker.StatDeliverGet)
-	readyTone := styles.Normal
-	if q.Ready > 0 && q.Consumers == 0 {
-		readyTone = styles.Warn
+	ncols := len(Columns())
+	row := table.Row{Key: common.RowKey(q.Vhost, q.Name), Cells: make([]table.Cell, ncols), Num: make([]float64, ncols), Ref: ref(&q)}
+	for c := range ncols {
+		row.Cells[c] = cell(&q, r, func() []float64 { return traffic }, c)
+		row.Num[c] = num(&q, r, c)
 	}
-	consTone := styles.Normal
-	if q.Consumers == 0 {
-		consTone = styles.Muted
-	}
-	policy := q.Policy
-	if q.OperatorPolicy != "" {
-		policy += "+" + q.OperatorPolicy
-	}
-	return table.Row{
-		Key: common.RowKey(q.Vhost, q.Name),
-		Cells: []table.Cell{
-			ColName:      {Text: common.Name(q.Name), Tone: styles.Queue},
-			ColType:      {Text: common.Clean(q.Type), Tone: styles.Muted},
-			ColState:     {Text: common.Clean(q.State), Tone: StateTone(q.State)},
-			ColReady:     {Text: common.Count(q.Ready), Tone: readyTone},
-			ColUnacked:   {Text: common.Count(q.Unacked)},
-			ColConsumers: {Text: common.Count(int64(q.Consumers)), Tone: consTone},
-			ColIn:        {Text: common.Rate(in, inOK)},
-			ColTraffic:   {Text: sparkline.Render(traffic, sparkWidth), Tone: styles.Spark},
-			ColOut:       {Text: common.Rate(out, outOK)},
-			ColPolicy:    {Text: common.Clean(policy), Tone: styles.Muted},
-		},
-		Num: []float64{
-			ColReady: float64(q.Ready), ColUnacked: float64(q.Unacked), ColConsumers: float64(q.Consumers),
-			ColIn: in, ColOut: out,
-		},
-		Ref: common.Ref{Type: common.ObjQueue, Key: q.Key(), Name: common.Name(q.Name)},
-	}
+	return row
 }
 
-// Rows renders the queues of the vhost in view.
-func Rows(c *common.Common) []table.Row {
-	s := c.Data.Snap
-	rows := make([]table.Row, 0, len(s.Queues))
-	for _, q := range s.Queues {
-		if common.InVhost(c.Vhost, q.Vhost) {
-			rows = append(rows, Row(q, c.Data.QueueRates(q.Key()), c.Data.History.Queues[q.Key()].Last(sparkWidth)))
+func ref(q *broker.Queue) common.Ref {
+	return common.Ref{Type: common.ObjQueue, Key: q.Key(), Name: common.Name(q.Name)}
+}
+
+// cell renders one cell of a queue's row.
+func cell(q *broker.Queue, r broker.Rates, traffic func() []float64, col int) table.Cell {
+	switch col {
+	case ColName:
+		return table.Cell{Text: common.Name(q.Name), Tone: styles.Queue}
+	case ColType:
+		return table.Cell{Text: common.Clean(q.Type), Tone: styles.Muted}
+	case ColState:
+		return table.Cell{Text: common.Clean(q.State), Tone: StateTone(q.State)}
+	case ColReady:
+		tone := styles.Normal
+		if q.Ready > 0 && q.Consumers == 0 {
+			tone = styles.Warn
 		}
+		return table.Cell{Text: common.Count(q.Ready), Tone: tone}
+	case ColUnacked:
+		return table.Cell{Text: common.Count(q.Unacked)}
+	case ColConsumers:
+		tone := styles.Normal
+		if q.Consumers == 0 {
+			tone = styles.Muted
+		}
+		return table.Cell{Text: common.Count(int64(q.Consumers)), Tone: tone}
+	case ColIn:
+		return table.Cell{Text: common.Rate(r.Get(broker.StatPublish))}
+	case ColTraffic:
+		return table.Cell{Text: sparkline.Render(traffic(), sparkWidth), Tone: styles.Spark}
+	case ColOut:
+		return table.Cell{Text: common.Rate(r.Get(broker.StatDeliverGet))}
+	case ColPolicy:
+		policy := q.Policy
+		if q.OperatorPolicy != "" {
+			policy += "+" + q.OperatorPolicy
+		}
+		return table.Cell{Text: common.Clean(policy), Tone: styles.Muted}
 	}
-	return rows
+	return table.Cell{}
+}
+
+// num is a queue's sort value in a Numeric column.
+func num(q *broker.Queue, r broker.Rates, col int) float64 {
+	switch col {
+	case ColReady:
+		return float64(q.Ready)
+	case ColUnacked:
+		return float64(q.Unacked)
+	case ColConsumers:
+		return float64(q.Consumers)
+	case ColIn:
+		return r.Value(broker.StatPublish)
+	case ColOut:
+		return r.Value(broker.StatDeliverGet)
+	}
+	return 0
+}
+
+// Rows renders the queues of the vhost in view, in full.
+func Rows(c *common.Common) []table.Row {
+	src := newSource(c)
+	out := make([]table.Row, src.Len())
+	for i := range out {
+		out[i] = Row(src.snap.Queues[src.lo+i], src.rates(i), src.traffic(i))
+	}
+	return out
 }

@@ -38,6 +38,7 @@ type Model struct {
 	vhost   string // the vhost traced in
 
 	cands   []string // exchange names the exchange field matches
+	candHL  [][]int  // the bytes of each candidate the text matched
 	candSel int
 
 	router    *model.Router
@@ -49,6 +50,13 @@ type Model struct {
 	trace      *model.Trace
 	scroll     scroll.Model
 	w, h       int
+
+	// "verify live": the confirmation or the probe under way, the last
+	// outcome, and why verifying was refused.
+	verify       verifyState
+	verifyID     int
+	verification *Verification
+	verifyNote   string
 }
 
 // New returns the trace view, editing, and prefilled from ref when it
@@ -89,11 +97,17 @@ func (m *Model) Kind() common.Kind { return common.KindTrace }
 // Title says what is traced.
 func (m *Model) Title() string { return "trace in vhost " + common.Clean(m.traceVhost()) }
 
-// Capturing reports whether keys go to the fields.
-func (m *Model) Capturing() bool { return m.editing }
+// Capturing reports whether keys go to the fields or the confirmation.
+func (m *Model) Capturing() bool { return m.editing || m.verify == verifyAsking }
 
-// Esc stops editing; when not editing the root goes back.
+// Esc stops editing, or cancels the confirmation; otherwise the root goes
+// back.
 func (m *Model) Esc() bool {
+	if m.verify == verifyAsking {
+		m.verify = verifyIdle
+		m.render()
+		return true
+	}
 	if !m.editing {
 		return false
 	}
@@ -131,13 +145,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.RefreshMsg:
 		m.recompute()
+	case VerifiedMsg:
+		m.verified(msg)
 	case tea.KeyPressMsg:
+		if m.verify == verifyAsking {
+			return m.verifyKey(msg)
+		}
 		if m.editing {
 			m.editKey(msg)
 			return nil
 		}
-		if key.Matches(msg, m.keys.Edit) {
+		m.verifyNote = ""
+		switch {
+		case key.Matches(msg, m.keys.Edit):
 			m.editing = true
+			m.render()
+			return nil
+		case key.Matches(msg, m.keys.Verify):
+			m.askVerify()
 			return nil
 		}
 		m.scroll, _ = m.scroll.Update(msg)
@@ -249,7 +274,7 @@ func (m *Model) recompute() {
 
 // candidates finds the exchanges the exchange field matches, best first.
 func (m *Model) candidates() {
-	m.cands = m.cands[:0]
+	m.cands, m.candHL = m.cands[:0], m.candHL[:0]
 	text := m.inputs[FieldExchange].Value()
 	if text == "" {
 		return
@@ -261,6 +286,7 @@ func (m *Model) candidates() {
 	}
 	if _, ok := m.router.Vhost().Exchange(text); ok {
 		m.cands = append(m.cands, text) // the exact name first
+		m.candHL = append(m.candHL, allBytes(text))
 	}
 	for _, match := range fuzzy.Find(text, names) {
 		if len(m.cands) == maxCandidates {
@@ -268,6 +294,7 @@ func (m *Model) candidates() {
 		}
 		if match.Str != text {
 			m.cands = append(m.cands, match.Str)
+			m.candHL = append(m.candHL, match.MatchedIndexes)
 		}
 	}
 	m.candSel = min(m.candSel, max(len(m.cands)-1, 0))
@@ -275,14 +302,17 @@ func (m *Model) candidates() {
 
 // ShortHelp returns the keys that matter now.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.verify == verifyAsking {
+		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
+	}
 	if m.editing {
 		return []key.Binding{m.keys.Next, m.keys.Accept, m.keys.CandDown, m.keys.Done}
 	}
-	return []key.Binding{m.keys.Edit, m.keys.Scroll.Down}
+	return []key.Binding{m.keys.Edit, m.verifyBinding(), m.keys.Scroll.Down}
 }
 
 // FullHelp returns every key of the view.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Next, k.Prev, k.Accept, k.CandUp, k.CandDown, k.Done, k.Edit}, k.Scroll.Bindings()}
+	return [][]key.Binding{{k.Next, k.Prev, k.Accept, k.CandUp, k.CandDown, k.Done, k.Edit, k.Verify, k.Confirm, k.Cancel}, k.Scroll.Bindings()}
 }

@@ -3,6 +3,7 @@ package trace
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kaiten-bus/kaiten/model"
@@ -46,7 +47,7 @@ func LineTone(kind string) styles.Tone {
 }
 
 // render turns the trace into styled lines, wrapped to the width under
-// their tree glyphs.
+// their tree glyphs, with "verify live" under the queue list.
 func (m *Model) render() {
 	st := m.c.Styles
 	var out []string
@@ -56,25 +57,100 @@ func (m *Model) render() {
 	case m.routerErr != nil:
 		out = []string{st.StatusError.Render(" cannot trace: " + common.Clean(m.routerErr.Error()))}
 	case m.trace != nil:
-		for _, l := range m.trace.Lines() {
-			out = append(out, wrapLine(st, l, m.w)...)
+		rows := Rows(m.trace)
+		at := len(rows)
+		for i, r := range rows {
+			if r.Kind == model.LineQueues || r.Kind == model.LineUnroutable {
+				at = i + 1
+			}
+		}
+		rows = append(rows[:at], append(m.verifyRows(), rows[at:]...)...)
+		for _, r := range rows {
+			out = append(out, renderRow(st, r, m.w)...)
 		}
 	}
 	m.scroll.SetLines(out)
 }
 
-// wrapLine draws a trace line, continuing long text on more lines with
+// renderRow draws a row: a topic match as the binding key over the
+// routing key, word under word, the words wildcards took highlighted;
+// anything else as wrapped text.
+func renderRow(st *styles.Styles, r Row, width int) []string {
+	if len(r.Spans) > 0 {
+		if lines, ok := alignedRow(st, r, width); ok {
+			return lines
+		}
+	}
+	return wrapLine(st, r, width)
+}
+
+// glyphs turns a row's tree glyphs into those of its next lines.
+var glyphs = strings.NewReplacer(glyphMid, glyphDown, glyphLast, blank, altMid, altDown, altLast, blank)
+
+// continuation is the prefix of a row's next lines: the tree's vertical
+// rules carried down, anything else blanked.
+func continuation(prefix string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune("│┆╎", r) {
+			return r
+		}
+		return ' '
+	}, glyphs.Replace(prefix))
+}
+
+// alignedRow draws a matched topic binding as two lines,
+//
+//	✓ order . eu . *        → queue `orders.eu`
+//	  order . eu . created    `*`→`created`
+//
+// or reports that they do not fit the width.
+func alignedRow(st *styles.Styles, r Row, width int) ([]string, bool) {
+	prefix := " " + r.Prefix
+	cont := continuation(prefix)
+	matched, hl, muted, rule := st.Tone(styles.Matched), st.Highlight, st.Tone(styles.Muted), st.Rule
+	var top, bottom strings.Builder
+	top.WriteString(matched.Render("✓ "))
+	bottom.WriteString("  ")
+	w := ansi.StringWidth(prefix) + 2
+	var took []string
+	for i, s := range r.Spans {
+		if i > 0 {
+			top.WriteString(rule.Render(" . "))
+			bottom.WriteString(rule.Render(" . "))
+			w += 3
+		}
+		part, words := common.Clean(s.Part), common.Clean(s.Took())
+		cw := max(ansi.StringWidth(part), ansi.StringWidth(words))
+		w += cw
+		style := matched
+		if s.Wildcard() {
+			style = hl
+			took = append(took, "`"+part+"`→`"+words+"`")
+		}
+		top.WriteString(style.Render(part) + strings.Repeat(" ", cw-ansi.StringWidth(part)))
+		bottom.WriteString(style.Render(words) + strings.Repeat(" ", cw-ansi.StringWidth(words)))
+	}
+	note := strings.Join(took, " ")
+	if w+2+ansi.StringWidth(r.Dest) > width || w+2+ansi.StringWidth(note) > width {
+		return nil, false
+	}
+	return []string{
+		rule.Render(prefix) + top.String() + "  " + matched.Render(r.Dest),
+		rule.Render(cont) + bottom.String() + "  " + muted.Render(note),
+	}, true
+}
+
+// wrapLine draws a row's text, continuing long text on more lines with
 // the tree's vertical rules carried down.
-func wrapLine(st *styles.Styles, l model.TraceLine, width int) []string {
-	prefix := " " + l.Prefix
+func wrapLine(st *styles.Styles, r Row, width int) []string {
+	prefix := " " + r.Prefix
 	room := max(width-ansi.StringWidth(prefix), 10)
-	text := common.CleanN(l.Text, common.MaxDetail)
-	wrapped := strings.Split(ansi.Wrap(text, room, " "), "\n")
-	cont := strings.NewReplacer("├─ ", "│  ", "└─ ", "   ").Replace(prefix)
-	if l.Kind == model.LineExchange || l.Kind == model.LineDeadLetter {
+	wrapped := strings.Split(ansi.Wrap(r.Text, room, " "), "\n")
+	cont := continuation(prefix)
+	if r.Kind == model.LineExchange {
 		cont += "  "
 	}
-	tone := st.Tone(LineTone(l.Kind))
+	tone := st.Tone(LineTone(r.Kind))
 	out := make([]string, len(wrapped))
 	for i, w := range wrapped {
 		p := prefix
@@ -137,12 +213,46 @@ func (m *Model) picker() string {
 	var b strings.Builder
 	b.WriteString(pad)
 	for i, c := range m.cands {
-		s := " " + common.Name(c) + " "
+		base := st.Tone(styles.Exchange)
 		if i == m.candSel {
-			b.WriteString(st.Selected.Render(s))
-		} else {
-			b.WriteString(st.Tone(styles.Exchange).Render(s))
+			base = st.Selected
+		}
+		b.WriteString(base.Render(" ") + highlight(c, m.candHL[i], base, st.Highlight.Inherit(base)) + base.Render(" "))
+	}
+	return b.String()
+}
+
+// highlight draws a name with the bytes a fuzzy filter matched in the
+// highlight style. A name that sanitising changes is drawn plain: its
+// offsets no longer point at the same letters.
+func highlight(name string, matched []int, base, hl lipgloss.Style) string {
+	shown := common.Name(name)
+	if shown != name || len(matched) == 0 {
+		return base.Render(shown)
+	}
+	hit := make(map[int]bool, len(matched))
+	for _, o := range matched {
+		hit[o] = true
+	}
+	var b, run strings.Builder
+	runHit := false
+	flush := func() {
+		if run.Len() > 0 {
+			if runHit {
+				b.WriteString(hl.Render(run.String()))
+			} else {
+				b.WriteString(base.Render(run.String()))
+			}
+			run.Reset()
 		}
 	}
+	for i, r := range name {
+		if hit[i] != runHit {
+			flush()
+			runHit = hit[i]
+		}
+		run.WriteRune(r)
+	}
+	flush()
 	return b.String()
 }

@@ -1,0 +1,213 @@
+package learn
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaiten-bus/kaiten/broker"
+	engine "github.com/kaiten-bus/kaiten/learn"
+	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/views/consume"
+)
+
+// testLessons are copies of the first two lessons, so that the goldens
+// do not change when the lessons' words do.
+func testLessons(t *testing.T) []engine.Lesson {
+	t.Helper()
+	ls, err := engine.LoadFS(os.DirFS("testdata/lessons"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ls
+}
+
+// publish publishes as the publish form does: through the Actions the
+// scope handed to the root, that is the lesson's session.
+func (d *driver) publish(exchange, key, body string) {
+	d.t.Helper()
+	if len(d.scopes) == 0 || d.scopes[len(d.scopes)-1].Actions == nil {
+		d.t.Fatal("the lesson never handed its session to the root")
+	}
+	act := d.scopes[len(d.scopes)-1].Actions
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := act.Publish(ctx, broker.Publishing{Exchange: exchange, RoutingKey: key, Body: []byte(body)}, broker.PublishOptions{Confirm: true}); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *driver) open(n int) {
+	d.t.Helper()
+	d.exec(d.m.Open(n))
+	d.until("the lesson started", func() bool { return d.m.Run() != nil && len(d.scopes) > 0 })
+}
+
+func (d *driver) animDone() func() bool {
+	return func() bool { return d.m.open != nil && !d.m.open.anim.Empty() && !d.m.open.anim.Playing() }
+}
+
+// TestLessonOne walks lesson 1 in the view on the embedded broker: the
+// scope, a wrong attempt and its explanation, the route, the right
+// attempt, the progress saved, show-me for the second task, the lesson
+// complete, and esc closing it.
+func TestLessonOne(t *testing.T) {
+	dir := t.TempDir()
+	d := newDriver(t, Env{Target: target(t), ConfigDir: dir, Lessons: testLessons(t)}, 80, 24)
+	d.open(1)
+	sc := d.scopes[0]
+	if sc.Vhost != "learn-the-bus" || sc.Actions == nil {
+		t.Fatalf("scope %+v, want vhost learn-the-bus with the lesson's session", sc)
+	}
+	if v, ok := sc.Actions.(interface{ Vhost() string }); !ok || v.Vhost() != "learn-the-bus" {
+		t.Fatalf("the scope's actions act in %v, want the lesson vhost", sc.Actions)
+	}
+	d.until("tasks shown", d.has("tasks 0/2"))
+	if !strings.Contains(d.screen(), "press enter to open the publish form (p)") {
+		t.Fatalf("the next step should name the key:\n%s", d.screen())
+	}
+
+	// enter opens the publish form on the exchange of the task.
+	d.press("enter")
+	d.until("navigated", func() bool { return len(d.navs) == 1 })
+	nav := d.navs[0]
+	if nav.Kind != common.KindPublish || nav.Ref.Key != (broker.ObjectKey{Vhost: "learn-the-bus", Name: "orders"}) {
+		t.Fatalf("enter navigated to %+v, want the publish form on orders in learn-the-bus", nav)
+	}
+
+	// The wrong key: the task says why, and the route shows where it went.
+	d.publish("orders", "pizza", "one margherita")
+	d.until("the wrong attempt explained", d.has("pizza"))
+	d.until("the route drawn", d.animDone())
+	scr := d.screen()
+	for _, want := range []string{"route of your message #1", `routing key "pizza"`, "✗ unroutable", "tasks 0/2"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("after the wrong attempt the screen lacks %q:\n%s", want, scr)
+		}
+	}
+
+	// Hints, one at a time.
+	d.press("h")
+	d.settle(50 * time.Millisecond)
+	if !strings.Contains(d.screen(), "hint 1/2") || strings.Contains(d.screen(), "hint 2/2") {
+		t.Errorf("h should show the first hint only:\n%s", d.screen())
+	}
+
+	// The right key: task 1 is done and saved.
+	d.publish("orders", "sushi", "one salmon nigiri")
+	d.until("task 1 done", d.has("tasks 1/2"))
+	d.until("progress saved", func() bool {
+		p, err := engine.LoadProgress(dir)
+		return err == nil && slices.Contains(p.Done("the-bus"), "publish")
+	})
+	d.until("the route drawn", d.animDone())
+	if scr := d.screen(); !strings.Contains(scr, "✓ delivered to 1 queue: kitchen") || !strings.Contains(scr, "✓ 1.") {
+		t.Errorf("after the right attempt:\n%s", scr)
+	}
+
+	// The next task is done in the consume view, in ack mode, on kitchen.
+	d.press("enter")
+	d.until("navigated", func() bool { return len(d.navs) == 2 })
+	if want := consume.Ref("learn-the-bus", "kitchen", broker.ModeAck); d.navs[1].Kind != common.KindConsume || d.navs[1].Ref != want {
+		t.Fatalf("enter navigated to %+v, want consume %+v", d.navs[1], want)
+	}
+
+	// Show me: the lesson does it through the broker, the check sees it.
+	d.press("S")
+	d.until("lesson complete", d.has("★ lesson complete!"))
+	d.until("a flash for the lesson complete", func() bool {
+		return slices.ContainsFunc(d.flashes, func(f common.FlashMsg) bool { return strings.Contains(f.Text, "lesson 1 complete") })
+	})
+	d.until("progress saved", func() bool {
+		p, err := engine.LoadProgress(dir)
+		return err == nil && len(p.Done("the-bus")) == 2
+	})
+
+	// esc: back to the list with the progress, the scope ended, the vhost gone.
+	root, err := broker.Open(context.Background(), broker.Config{URL: target(t).URL, APIURL: target(t).APIURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	hasVhost := func() bool {
+		snap, err := root.Snapshot(context.Background(), broker.SnapshotOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(snap.Vhosts, func(v broker.VhostInfo) bool { return v.Name == "learn-the-bus" })
+	}
+	if !hasVhost() {
+		t.Fatal("the lesson's vhost is not on the broker")
+	}
+	if !d.esc() {
+		t.Fatal("esc in a lesson should be used by the view")
+	}
+	d.until("scope ended", func() bool { return d.scopes[len(d.scopes)-1].Actions == nil })
+	if d.m.Lesson() != 0 || !strings.Contains(d.screen(), "✓ 2/2") {
+		t.Errorf("after esc the list should show lesson 1 done:\n%s", d.screen())
+	}
+	d.until("vhost deleted", func() bool {
+		for _, f := range d.flashes {
+			if strings.Contains(f.Text, "closing the lesson") {
+				t.Fatal(f.Text)
+			}
+		}
+		return !hasVhost()
+	})
+	if d.esc() {
+		t.Error("esc on the list should go back in the root")
+	}
+}
+
+// TestOpenWhileOpen: opening another lesson closes the first, and a
+// lesson number that does not exist says so.
+func TestOpenWhileOpen(t *testing.T) {
+	d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, 80, 24)
+	d.open(1)
+	first := d.m.Run()
+	d.scopes = nil
+	d.exec(d.m.Open(2))
+	d.until("lesson 2 started", func() bool { return d.m.Run() != nil && d.m.Run() != first })
+	d.until("its scope", func() bool { return len(d.scopes) == 2 })
+	if d.scopes[0].Actions != nil || d.scopes[1].Vhost != d.m.Run().Vhost() {
+		t.Errorf("scopes %+v: want the first ended, then the second's", d.scopes)
+	}
+	if d.m.Title() != "lesson 2 · The default exchange" {
+		t.Errorf("title %q", d.m.Title())
+	}
+	d.exec(d.m.Open(99))
+	d.until("a flash", func() bool { return len(d.flashes) > 0 })
+	if !strings.Contains(d.flashes[0].Text, "no lesson 99") {
+		t.Errorf("flash %+v", d.flashes)
+	}
+	// n goes to the next lesson; after the last, it says so.
+	d.press("n")
+	d.until("a second flash", func() bool { return len(d.flashes) > 1 })
+	if !strings.Contains(d.flashes[1].Text, "last lesson") {
+		t.Errorf("flash %+v", d.flashes[1])
+	}
+}
+
+// TestNoTarget: on a broker lessons cannot run on, the lesson says how
+// to get one.
+func TestNoTarget(t *testing.T) {
+	d := newDriver(t, Env{Lessons: testLessons(t)}, 80, 24)
+	d.exec(d.m.Open(1))
+	d.until("the reason", d.has("kaiten learn"))
+}
+
+// TestListKeys: j/k move, enter opens the lesson under the cursor.
+func TestListKeys(t *testing.T) {
+	d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, 80, 24)
+	d.exec(d.m.Start())
+	d.until("loaded", d.has("The default exchange"))
+	d.press("j", "j", "k", "down")
+	if d.m.sel != 1 {
+		t.Fatalf("cursor on %d, want 1 (the last lesson)", d.m.sel)
+	}
+	d.press("enter")
+	d.until("lesson 2 open", func() bool { return d.m.Lesson() == 2 && d.m.Run() != nil })
+}

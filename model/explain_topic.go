@@ -24,6 +24,47 @@ func ExplainTopic(pattern, key string) (bool, string) {
 	return false, explainTopicMiss(pattern, key, p, k)
 }
 
+// TopicSpan is one word of a topic binding key and the routing key words
+// it took: a literal or `*` takes exactly one, `#` any number (none too).
+type TopicSpan struct {
+	Part  string
+	Words []string
+}
+
+// AlignTopic lines a topic binding key up with a routing key it matches:
+// which key words each binding word took, in order. Where `#` could take
+// more or fewer words it takes the fewest, as ExplainTopic says. ok is
+// false when the keys do not match.
+func AlignTopic(pattern, key string) (spans []TopicSpan, ok bool) {
+	p, k := SplitTopic(pattern), SplitTopic(key)
+	m := topicTable(p, k)
+	if !m[0][0] {
+		return nil, false
+	}
+	return alignTopic(p, k, m), true
+}
+
+// alignTopic walks the match table m of p and k (which must match),
+// giving each `#` the fewest words that still let the rest match.
+func alignTopic(p, k []string, m [][]bool) []TopicSpan {
+	spans := make([]TopicSpan, 0, len(p))
+	j := 0
+	for i, w := range p {
+		if w != "#" {
+			spans = append(spans, TopicSpan{Part: w, Words: k[j : j+1]})
+			j++
+			continue
+		}
+		end := j
+		for !m[i+1][end] {
+			end++
+		}
+		spans = append(spans, TopicSpan{Part: w, Words: k[j:end]})
+		j = end
+	}
+	return spans
+}
+
 // topicTable returns m where m[i][j] says whether p[i:] matches k[j:].
 func topicTable(p, k []string) [][]bool {
 	m := make([][]bool, len(p)+1)
@@ -59,25 +100,12 @@ func explainTopicMatch(pattern, key string, p, k []string, m [][]bool) string {
 		b.WriteString(what)
 		sep = ", "
 	}
-	j := 0
-	for i, w := range p {
-		switch w {
-		case "#":
-			end := j
-			for !m[i+1][end] {
-				end++
-			}
-			if end == j {
-				took("`#` took no words")
-			} else {
-				took("`#` took " + quoteWords(k[j:end]))
-			}
-			j = end
-		case "*":
-			took("`*` took " + quoteWords(k[j:j+1]))
-			j++
-		default:
-			j++
+	for _, s := range alignTopic(p, k, m) {
+		switch {
+		case s.Part == "#" && len(s.Words) == 0:
+			took("`#` took no words")
+		case s.Part == "#" || s.Part == "*":
+			took("`" + s.Part + "` took " + quoteWords(s.Words))
 		}
 	}
 	if sep == ": " {

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/kaiten-bus/kaiten/ui/common"
-	"github.com/kaiten-bus/kaiten/ui/internal/livebus"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 )
 
 // TestLearnFlow walks lesson 1 end to end as a student would, on the
@@ -19,9 +19,9 @@ import (
 // ack the message, come back and see the lesson complete, and the list
 // then shows it done.
 func TestLearnFlow(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	target := LearnOptions{}
-	target.Target.URL, target.Target.APIURL = bus.URL, bus.Session.Endpoints().API.URL
+	target.Target.URL, target.Target.APIURL = bus.URL, bus.APIURL
 	target.ConfigDir = t.TempDir()
 	a, err := New(Options{
 		Backend: bus.Session, Broker: "embedded broker", Theme: "dark", Vhost: "/", Refresh: time.Second,
@@ -31,35 +31,34 @@ func TestLearnFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	p := &screenProbe{seen: make(chan struct{}, 1)}
-	tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(100, 40), teatest.WithProgramOptions(tea.WithFilter(p.filter)))
+	tm, f := runApp(t, a, 100, 40)
 
-	p.waitFor(t, tm, "The bus")
+	waitScreen(t, f, "The bus")
 	tm.Send(enter())
-	p.waitFor(t, tm, "tasks 0/2")
-	p.waitFor(t, tm, "vhost learn-the-bus")
-	p.waitFor(t, tm, "press enter to open the publish form")
+	waitScreen(t, f, "tasks 0/2")
+	waitScreen(t, f, "vhost learn-the-bus")
+	waitScreen(t, f, "press enter to open the publish form")
 	tm.Send(enter())
-	p.waitFor(t, tm, "publish in vhost learn-the-bus")
+	waitScreen(t, f, "publish in vhost learn-the-bus")
 	tm.Type("sushi")
 	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	p.waitFor(t, tm, "confirmed")
+	waitScreen(t, f, "confirmed")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-	p.waitFor(t, tm, "tasks 1/2")
-	p.waitFor(t, tm, "✓ delivered to 1 queue: kitchen")
-	p.waitFor(t, tm, "press enter to consume from the queue")
+	waitScreen(t, f, "tasks 1/2")
+	waitScreen(t, f, "✓ delivered to 1 queue: kitchen")
+	waitScreen(t, f, "press enter to consume from the queue")
 	tm.Send(enter())
-	p.waitFor(t, tm, "consume queue kitchen (ack)")
-	p.waitFor(t, tm, " sushi ")
+	waitScreen(t, f, "consume queue kitchen (ack)")
+	waitScreen(t, f, " sushi ")
 	tm.Type("a")
-	p.waitFor(t, tm, "★ lesson 1 complete!") // the flash, seen from the consume view
+	waitScreen(t, f, "★ lesson 1 complete!") // the flash, seen from the consume view
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-	p.waitFor(t, tm, "tasks 2/2")
-	p.waitFor(t, tm, "★ lesson complete!")
+	waitScreen(t, f, "tasks 2/2")
+	waitScreen(t, f, "★ lesson complete!")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-	p.waitFor(t, tm, "✓ 2/2")
-	p.waitFor(t, tm, "vhost /")
+	waitScreen(t, f, "✓ 2/2")
+	waitScreen(t, f, "vhost /")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kaiten-bus/kaiten/learn"
 	"github.com/kaiten-bus/kaiten/ui/common"
-	"github.com/kaiten-bus/kaiten/ui/internal/livebus"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 )
 
 // TestGoldenLearn pins the whole screen of `kaiten learn` (the list) and
@@ -26,7 +26,7 @@ func TestGoldenLearn(t *testing.T) {
 	}{{"list", 0, "The default exchange"}, {"lesson", 1, "tasks 0/2"}} {
 		for _, size := range [][2]int{{80, 24}, {160, 48}} {
 			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
-				bus := livebus.Start(t)
+				bus := drive.Start(t)
 				// Copies of the first lessons, so the goldens do not follow
 				// every change of the lessons' words.
 				lessons, err := learn.LoadFS(os.DirFS("views/learn/testdata/lessons"))
@@ -34,7 +34,7 @@ func TestGoldenLearn(t *testing.T) {
 					t.Fatal(err)
 				}
 				opts := LearnOptions{Lessons: lessons}
-				opts.Target.URL, opts.Target.APIURL = bus.URL, bus.Session.Endpoints().API.URL
+				opts.Target.URL, opts.Target.APIURL = bus.URL, bus.APIURL
 				a, err := New(Options{
 					Backend: bus.Session, Broker: "embedded broker for lessons", Version: "3.10.8", Theme: "dark", Vhost: "/",
 					Refresh: time.Hour, Start: common.KindLearn, Lesson: tc.lesson, Learn: opts,
@@ -43,19 +43,14 @@ func TestGoldenLearn(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer a.Close()
-				p := &screenProbe{seen: make(chan struct{}, 1)}
-				tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(size[0], size[1]), teatest.WithProgramOptions(tea.WithFilter(p.filter)))
-				p.waitFor(t, tm, "● connected")
-				p.waitFor(t, tm, tc.want)
+				tm, f := runApp(t, a, size[0], size[1])
+				waitScreen(t, f, "● connected", tc.want)
 				if tc.lesson > 0 {
-					p.waitFor(t, tm, "showing vhost learn-the-bus")
+					waitScreen(t, f, "showing vhost learn-the-bus")
 				}
 				time.Sleep(200 * time.Millisecond)
-				p.waitFor(t, tm, tc.want)
-				p.mu.Lock()
-				got := p.latest
-				p.mu.Unlock()
-				golden.RequireEqual(t, got)
+				waitScreen(t, f, tc.want)
+				golden.RequireEqual(t, f.last)
 				tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 				tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 			})

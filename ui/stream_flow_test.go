@@ -16,70 +16,40 @@ import (
 	"github.com/kaiten-bus/kaiten/ui/views/tap"
 )
 
-// tapBindings counts the bindings from an exchange on the broker.
-func tapBindings(t *testing.T, s *broker.Session, x string) int {
-	t.Helper()
-	bs, err := s.API().Bindings(context.Background(), "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, b := range bs {
-		if b.Source == x {
-			n++
-		}
-	}
-	return n
-}
-
 // TestTapFlow runs the real program on the embedded broker: start, :tap
 // an exchange, publish through the session, see the message arrive, t
 // traces it, esc back to the tap, esc leaves it and the tap's queue goes.
 func TestTapFlow(t *testing.T) {
 	s := drive.Session(t, false)
-	ch, err := s.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ch.Close()
-	if err := ch.ExchangeDeclare("flow.tap", "topic", false, true, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ch.QueueDeclare("flow.tap.q", false, true, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.QueueBind("flow.tap.q", "order.#", "flow.tap", false, nil); err != nil {
-		t.Fatal(err)
-	}
+	drive.Declare(t, s, "flow.tap", "topic", "flow.tap.q", "order.#")
 	a, err := New(Options{Backend: s, Broker: "embedded broker", Theme: "dark", Vhost: "/", Refresh: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	p := &screenProbe{seen: make(chan struct{}, 1)}
-	tm := teatest.NewTestModel(t, a, teatest.WithInitialTermSize(120, 40), teatest.WithProgramOptions(tea.WithFilter(p.filter)))
+	tm, f := runApp(t, a, 120, 40)
 
-	p.waitFor(t, tm, "● connected")
+	waitScreen(t, f, "● connected")
 	tm.Type(":tap flow.tap")
 	tm.Send(enter())
-	p.waitFor(t, tm, "● tapping exchange flow.tap in vhost /")
-	if n := tapBindings(t, s, "flow.tap"); n != 2 {
+	waitScreen(t, f, "● tapping exchange flow.tap in vhost /")
+	if n := len(drive.Bindings(t, s, "flow.tap")); n != 2 {
 		t.Errorf("%d bindings from the exchange while tapped, want the queue's and the tap's", n)
 	}
 	res, err := s.Publish(context.Background(), broker.Publishing{Exchange: "flow.tap", RoutingKey: "order.flow.created", Body: []byte(`{"hello": "tap"}`)}, broker.PublishOptions{Confirm: true})
 	if err != nil || res.Acked != 1 {
 		t.Fatalf("publish: %+v %v", res, err)
 	}
-	p.waitFor(t, tm, "order.flow.created")
-	p.waitFor(t, tm, `{"hello": "tap"}`)
+	waitScreen(t, f, "order.flow.created")
+	waitScreen(t, f, `{"hello": "tap"}`)
 	tm.Type("t")
-	p.waitFor(t, tm, "trace in vhost /")
-	p.waitFor(t, tm, "flow.tap.q")
+	waitScreen(t, f, "trace in vhost /")
+	waitScreen(t, f, "flow.tap.q")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-	p.waitFor(t, tm, "● tapping exchange flow.tap")
+	waitScreen(t, f, "● tapping exchange flow.tap")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	deadline := time.Now().Add(10 * time.Second)
-	for tapBindings(t, s, "flow.tap") != 1 {
+	for len(drive.Bindings(t, s, "flow.tap")) != 1 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the tap's binding is still there after leaving the view")
 		}
@@ -93,12 +63,7 @@ func TestTapFlow(t *testing.T) {
 // closes a tap that is still shown.
 func TestQuitClosesTheTap(t *testing.T) {
 	s := drive.Session(t, false)
-	ch, err := s.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ch.Close()
-	if err := ch.ExchangeDeclare("flow.quit", "fanout", false, true, false, false, nil); err != nil {
+	if err := drive.Channel(t, s).ExchangeDeclare("flow.quit", "fanout", false, true, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	a := newApp(t, 80, 24, Options{Backend: s})
@@ -111,11 +76,11 @@ func TestQuitClosesTheTap(t *testing.T) {
 	d := drive.New(t, v)
 	d.Run(cmd)
 	d.Until("the tap to run", 10*time.Second, v.List().Running)
-	if n := tapBindings(t, s, "flow.quit"); n != 1 {
+	if n := len(drive.Bindings(t, s, "flow.quit")); n != 1 {
 		t.Fatalf("%d bindings while tapped", n)
 	}
 	a.Close()
-	if n := tapBindings(t, s, "flow.quit"); n != 0 {
+	if n := len(drive.Bindings(t, s, "flow.quit")); n != 0 {
 		t.Errorf("%d bindings left after Close", n)
 	}
 }

@@ -86,7 +86,7 @@ func runCall(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(callJSON{
 			RTTMillis: float64(reply.RTT.Microseconds()) / 1000, ReplyQueue: reply.ReplyTo,
-			CorrelationID: reply.CorrelationID, Reply: toJSON(&reply.Message, false, osloView(&reply.Message, nil)),
+			CorrelationID: reply.CorrelationID, Reply: reply.Message.JSON(reply.Message.OsloJSON(nil)),
 		})
 	} else {
 		_, err = fmt.Fprintf(stdout, "reply in %s on %s (correlation_id %s)\n", reply.RTT.Round(1000), strconv.Quote(reply.ReplyTo), reply.CorrelationID)
@@ -103,8 +103,8 @@ func runCall(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // callJSON is a call's reply in JSON.
 type callJSON struct {
-	RTTMillis     float64     `json:"rtt_ms"`
-	ReplyQueue    string      `json:"reply_queue"`
-	CorrelationID string      `json:"correlation_id"`
-	Reply         messageJSON `json:"reply"`
+	RTTMillis     float64            `json:"rtt_ms"`
+	ReplyQueue    string             `json:"reply_queue"`
+	CorrelationID string             `json:"correlation_id"`
+	Reply         broker.MessageJSON `json:"reply"`
 }

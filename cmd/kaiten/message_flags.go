@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -126,76 +125,13 @@ func parseHeaders(headersJSON string, kvs []string) (model.Table, error) {
 }
 
 // applyProperty sets one basic property from its name (with _ or -) and
-// text.
+// text, as model.SetProperty reads it.
 func applyProperty(p *model.Properties, name, value string) error {
-	str := map[string]struct {
-		dst  *string
-		flag model.PropertySet
-	}{
-		"content_type":     {&p.ContentType, model.HasContentType},
-		"content_encoding": {&p.ContentEncoding, model.HasContentEncoding},
-		"correlation_id":   {&p.CorrelationID, model.HasCorrelationID},
-		"reply_to":         {&p.ReplyTo, model.HasReplyTo},
-		"message_id":       {&p.MessageID, model.HasMessageID},
-		"type":             {&p.Type, model.HasType},
-		"user_id":          {&p.UserID, model.HasUserID},
-		"app_id":           {&p.AppID, model.HasAppID},
-	}
-	name = strings.ReplaceAll(strings.ToLower(name), "-", "_")
-	if s, ok := str[name]; ok {
-		*s.dst = value
-		p.Has |= s.flag
-		return nil
-	}
-	switch name {
-	case "delivery_mode":
-		switch value {
-		case "1", "transient":
-			p.DeliveryMode = model.Transient
-		case "2", "persistent":
-			p.DeliveryMode = model.Persistent
-		default:
-			return fmt.Errorf("want 1 (transient) or 2 (persistent), not %q", value)
-		}
-		p.Has |= model.HasDeliveryMode
-	case "priority":
-		n, err := strconv.ParseUint(value, 10, 8)
-		if err != nil {
-			return fmt.Errorf("want a number from 0 to 255, not %q", value)
-		}
-		p.Priority, p.Has = uint8(n), p.Has|model.HasPriority
-	case "expiration":
-		if _, err := strconv.ParseUint(value, 10, 32); err != nil {
-			return fmt.Errorf("want milliseconds, a whole number, not %q", value)
-		}
-		p.Expiration, p.Has = value, p.Has|model.HasExpiration
-	case "timestamp":
-		ts, err := parseTimestamp(value)
-		if err != nil {
-			return err
-		}
-		p.Timestamp, p.Has = ts, p.Has|model.HasTimestamp
+	switch name = strings.ReplaceAll(strings.ToLower(name), "-", "_"); name {
 	case "cluster_id":
 		return errors.New("cluster_id is deprecated in AMQP 0-9-1, and the AMQP client kaiten uses cannot send it")
 	case "headers":
 		return errors.New("give headers with --header or --headers-json")
-	default:
-		return fmt.Errorf("no such basic property %q", name)
 	}
-	return nil
-}
-
-// parseTimestamp reads seconds since the epoch, RFC 3339, or "now".
-func parseTimestamp(s string) (int64, error) {
-	if s == "now" {
-		return time.Now().Unix(), nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return 0, fmt.Errorf("want seconds since the epoch, an RFC 3339 time or now, not %q", s)
-	}
-	return t.Unix(), nil
+	return model.SetProperty(p, name, value, time.Now())
 }

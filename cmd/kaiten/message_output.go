@@ -13,95 +13,9 @@ import (
 	"github.com/kaiten-bus/kaiten/model"
 )
 
-// messageJSON is a message as the CLI writes it in JSON: at least
-// exchange, routing_key, redelivered, properties, headers and body (text
-// when it is valid UTF-8, else base64 with body_encoding "base64").
-type messageJSON struct {
-	Exchange     string         `json:"exchange"`
-	RoutingKey   string         `json:"routing_key"`
-	Redelivered  bool           `json:"redelivered"`
-	Properties   map[string]any `json:"properties"`
-	Headers      model.Table    `json:"headers"`
-	Body         string         `json:"body"`
-	BodyEncoding string         `json:"body_encoding,omitempty"`
-	// Redacted says that secrets in an oslo.messaging body were masked.
-	Redacted  bool          `json:"redacted,omitempty"`
-	Source    string        `json:"source,omitempty"`
-	Remaining *int          `json:"remaining,omitempty"`
-	Oslo      *osloJSON     `json:"oslo,omitempty"`
-	Firehose  *firehoseJSON `json:"firehose,omitempty"`
-}
-
-// firehoseJSON is what the firehose said and what kaiten's route says.
-type firehoseJSON struct {
-	RoutingKeys  []string `json:"routing_keys"`
-	RoutedQueues []string `json:"routed_queues"`
-	Node         string   `json:"node,omitempty"`
-	Connection   string   `json:"connection,omitempty"`
-	User         string   `json:"user,omitempty"`
-	Compared     bool     `json:"compared"`
-	Predicted    []string `json:"kaiten_queues"`
-	Differs      bool     `json:"differs"`
-	Missing      []string `json:"missing,omitempty"`
-	Extra        []string `json:"extra,omitempty"`
-	NotCompared  string   `json:"not_compared,omitempty"`
-}
-
-// toJSON converts a message; oslo is its decoding, nil for a message
-// that is not oslo.messaging's.
-func toJSON(m *broker.Message, peek bool, oslo *osloJSON) messageJSON {
-	j := messageJSON{
-		Exchange: m.Exchange, RoutingKey: m.RoutingKey, Redelivered: m.Redelivered,
-		Properties: propertiesJSON(m.Properties), Headers: m.Properties.Headers,
-		Source: m.Source, Oslo: oslo,
-	}
-	if j.Headers == nil {
-		j.Headers = model.Table{}
-	}
-	body, redacted := m.DisplayBody()
-	j.Redacted = redacted
-	if utf8.Valid(body) {
-		j.Body = string(body)
-	} else {
-		j.Body, j.BodyEncoding = base64.StdEncoding.EncodeToString(body), "base64"
-	}
-	if peek {
-		j.Remaining = &m.Remaining
-	}
-	if fi := m.Firehose; fi != nil {
-		j.Firehose = &firehoseJSON{
-			RoutingKeys: fi.RoutingKeys, RoutedQueues: fi.RoutedQueues, Node: fi.Node, Connection: fi.Connection, User: fi.User,
-			Compared: fi.Compared, Predicted: fi.Predicted, Differs: fi.Differs(), Missing: fi.Missing, Extra: fi.Extra,
-			NotCompared: fi.NotCompared,
-		}
-	}
-	return j
-}
-
-// propertiesJSON lists the properties that are set, headers aside, by
-// their AMQP field names.
-func propertiesJSON(p model.Properties) map[string]any {
-	out := map[string]any{}
-	add := func(flag model.PropertySet, key string, v any) {
-		if p.Has&flag != 0 {
-			out[key] = v
-		}
-	}
-	add(model.HasContentType, "content_type", p.ContentType)
-	add(model.HasContentEncoding, "content_encoding", p.ContentEncoding)
-	add(model.HasDeliveryMode, "delivery_mode", p.DeliveryMode)
-	add(model.HasPriority, "priority", p.Priority)
-	add(model.HasCorrelationID, "correlation_id", p.CorrelationID)
-	add(model.HasReplyTo, "reply_to", p.ReplyTo)
-	add(model.HasExpiration, "expiration", p.Expiration)
-	add(model.HasMessageID, "message_id", p.MessageID)
-	add(model.HasTimestamp, "timestamp", p.Timestamp)
-	add(model.HasType, "type", p.Type)
-	add(model.HasUserID, "user_id", p.UserID)
-	add(model.HasAppID, "app_id", p.AppID)
-	add(model.HasClusterID, "cluster_id", p.ClusterID)
-	return out
-}
+// osloMatchLimit is how many calls a tap or consume remembers while it
+// waits for their replies: enough for minutes of a busy cloud, a few MB.
+const osloMatchLimit = 10_000
 
 // messageWriter writes messages as JSON Lines or as text for people. An
 // oslo.messaging message is shown as what it is, and a reply as the answer
@@ -127,9 +41,13 @@ func newMessageWriter(w io.Writer, output string) *messageWriter {
 // write writes one message.
 func (mw *messageWriter) write(m *broker.Message) error {
 	mw.count++
-	oslo := osloView(m, mw.calls)
+	oslo := m.OsloJSON(mw.calls)
 	if mw.json {
-		return mw.enc.Encode(toJSON(m, mw.peek, oslo))
+		j := m.JSON(oslo)
+		if mw.peek {
+			j.Remaining = &m.Remaining
+		}
+		return mw.enc.Encode(j)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d ", mw.count)
@@ -177,7 +95,7 @@ func exchangeName(x string) string {
 
 // propertiesText lists the set properties as name=value, made printable.
 func propertiesText(p model.Properties) string {
-	props := propertiesJSON(p)
+	props := broker.PropertiesJSON(p)
 	var parts []string
 	for _, k := range []string{
 		"content_type", "content_encoding", "delivery_mode", "priority", "correlation_id", "reply_to",

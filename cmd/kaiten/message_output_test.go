@@ -137,9 +137,9 @@ func TestMessageOsloMatched(t *testing.T) {
 		}
 	}
 	type line struct {
-		RoutingKey string    `json:"routing_key"`
-		Body       string    `json:"body"`
-		Oslo       *osloJSON `json:"oslo"`
+		RoutingKey string           `json:"routing_key"`
+		Body       string           `json:"body"`
+		Oslo       *broker.OsloJSON `json:"oslo"`
 	}
 	var js []line
 	for dec := json.NewDecoder(&out); dec.More(); {

@@ -389,17 +389,17 @@ func runOsloNotifications(ctx context.Context, args []string, stdout, stderr io.
 
 // notificationJSON is one notification as JSON Lines.
 type notificationJSON struct {
-	Exchange    string          `json:"exchange"`
-	RoutingKey  string          `json:"routing_key"`
-	MessageID   string          `json:"message_id"`
-	PublisherID string          `json:"publisher_id"`
-	EventType   string          `json:"event_type"`
-	Priority    string          `json:"priority"`
-	Timestamp   string          `json:"timestamp"`
-	Payload     json.RawMessage `json:"payload"`
-	Context     json.RawMessage `json:"context"`
-	Summary     string          `json:"summary"`
-	Message     *messageJSON    `json:"message,omitempty"` // when it is not a notification
+	Exchange    string              `json:"exchange"`
+	RoutingKey  string              `json:"routing_key"`
+	MessageID   string              `json:"message_id"`
+	PublisherID string              `json:"publisher_id"`
+	EventType   string              `json:"event_type"`
+	Priority    string              `json:"priority"`
+	Timestamp   string              `json:"timestamp"`
+	Payload     json.RawMessage     `json:"payload"`
+	Context     json.RawMessage     `json:"context"`
+	Summary     string              `json:"summary"`
+	Message     *broker.MessageJSON `json:"message,omitempty"` // when it is not a notification
 }
 
 func writeNotification(w io.Writer, output string, m *broker.Message) error {
@@ -408,7 +408,7 @@ func writeNotification(w io.Writer, output string, m *broker.Message) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		if !ok || om.Kind != model.OsloNotification {
-			j := toJSON(m, false, osloView(m, nil))
+			j := m.JSON(m.OsloJSON(nil))
 			return enc.Encode(notificationJSON{Exchange: m.Exchange, RoutingKey: m.RoutingKey, Summary: m.Summary, Message: &j, Payload: []byte("null"), Context: []byte("{}")})
 		}
 		om = om.Redacted()

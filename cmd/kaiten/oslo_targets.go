@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
 )
 
@@ -71,15 +70,10 @@ func runOsloTargets(ctx context.Context, args []string, stdout, stderr io.Writer
 		return code
 	}
 	defer s.Close()
-	snap, err := s.Snapshot(ctx, broker.SnapshotOptions{Vhost: s.Vhost(), Kinds: broker.TopologyKinds})
+	_, v, code, err := readTopology(ctx, s)
 	if err != nil {
 		fail(stderr, cmd, err)
-		return exitUsage
-	}
-	v, err := snap.ModelVhost(s.Vhost())
-	if err != nil {
-		fail(stderr, cmd, err)
-		return exitFailed
+		return code
 	}
 	j := osloTargets(s.Vhost(), model.DiscoverOslo(&v), f.exchange)
 	if f.output == "json" {

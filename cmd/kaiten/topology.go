@@ -40,15 +40,10 @@ func runTopology(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return code
 	}
 	defer s.Close()
-	snap, err := s.Snapshot(ctx, broker.SnapshotOptions{Vhost: s.Vhost(), Kinds: broker.TopologyKinds})
+	snap, v, code, err := readTopology(ctx, s)
 	if err != nil {
 		fail(stderr, cmd, err)
-		return exitUsage
-	}
-	v, err := snap.ModelVhost(s.Vhost())
-	if err != nil {
-		fail(stderr, cmd, err)
-		return exitFailed
+		return code
 	}
 	switch f.output {
 	case "json":
@@ -65,6 +60,22 @@ func runTopology(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitFailed
 	}
 	return exitOK
+}
+
+// readTopology reads the topology of the session's vhost: the snapshot
+// and the vhost as the model sees it. On failure code is the exit status
+// it calls for: exitUsage when the broker cannot be read, exitFailed when
+// what it said cannot be understood.
+func readTopology(ctx context.Context, s *broker.Session) (*broker.Snapshot, model.Vhost, int, error) {
+	snap, err := s.Snapshot(ctx, broker.SnapshotOptions{Vhost: s.Vhost(), Kinds: broker.TopologyKinds})
+	if err != nil {
+		return nil, model.Vhost{}, exitUsage, err
+	}
+	v, err := snap.ModelVhost(s.Vhost())
+	if err != nil {
+		return nil, model.Vhost{}, exitFailed, err
+	}
+	return snap, v, exitOK, nil
 }
 
 // writeTopologyJSON writes the vhost as a one-vhost definitions export,

@@ -28,11 +28,7 @@ func loadLiveRouter(f *traceFlags, stderr io.Writer) (*model.Router, error) {
 		return nil, err
 	}
 	defer s.Close()
-	snap, err := s.Snapshot(ctx, broker.SnapshotOptions{Vhost: s.Vhost(), Kinds: broker.TopologyKinds})
-	if err != nil {
-		return nil, err
-	}
-	v, err := snap.ModelVhost(s.Vhost())
+	snap, v, _, err := readTopology(ctx, s)
 	if err != nil {
 		return nil, err
 	}

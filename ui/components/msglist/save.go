@@ -2,7 +2,6 @@ package msglist
 
 import (
 	"bufio"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -19,77 +17,33 @@ import (
 	"github.com/kaiten-bus/kaiten/model"
 )
 
-// savedJSON is a message as the list saves it, one JSON object a line,
-// with the field names of `kaiten tap --output json`.
+// savedJSON is a message as the list saves it, one JSON object a line:
+// when kaiten received it, then the message as `kaiten tap --output json`
+// writes it (broker.MessageJSON).
 type savedJSON struct {
-	Received     string         `json:"received"`
-	Exchange     string         `json:"exchange"`
-	RoutingKey   string         `json:"routing_key"`
-	Redelivered  bool           `json:"redelivered"`
-	Properties   map[string]any `json:"properties"`
-	Headers      model.Table    `json:"headers"`
-	Body         string         `json:"body"`
-	BodyEncoding string         `json:"body_encoding,omitempty"`
-	Redacted     bool           `json:"redacted,omitempty"`
-	Source       string         `json:"source,omitempty"`
-	Oslo         string         `json:"oslo,omitempty"`
+	Received string `json:"received"`
+	broker.MessageJSON
 }
 
-// WriteJSONLines writes messages as JSON Lines: the body as text when it
-// is UTF-8, else base64 with body_encoding "base64"; secrets in an
-// oslo.messaging body masked, as everywhere kaiten shows a body.
+// WriteJSONLines writes messages as JSON Lines, each as `kaiten tap
+// --output json` writes it after a "received" time: the body as text when
+// it is UTF-8, else base64 with body_encoding "base64"; secrets in an
+// oslo.messaging body masked, as everywhere kaiten shows a body; an
+// oslo.messaging reply paired with the call saved before it, with the
+// round trip.
 func WriteJSONLines(w io.Writer, msgs []broker.Message) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
+	calls := model.NewOsloCallMatcher(matcherLimit)
 	for i := range msgs {
 		m := &msgs[i]
-		j := savedJSON{
-			Received: m.Received.UTC().Format(time.RFC3339Nano), Exchange: m.Exchange, RoutingKey: m.RoutingKey,
-			Redelivered: m.Redelivered, Properties: propertiesJSON(m.Properties), Headers: m.Properties.Headers,
-			Source: m.Source, Oslo: m.Summary,
-		}
-		if j.Headers == nil {
-			j.Headers = model.Table{}
-		}
-		body, redacted := m.DisplayBody()
-		j.Redacted = redacted
-		if utf8.Valid(body) {
-			j.Body = string(body)
-		} else {
-			j.Body, j.BodyEncoding = base64.StdEncoding.EncodeToString(body), "base64"
-		}
+		j := savedJSON{Received: m.Received.UTC().Format(time.RFC3339Nano), MessageJSON: m.JSON(m.OsloJSON(calls))}
 		if err := enc.Encode(j); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
-}
-
-// propertiesJSON lists the properties that are set, headers aside, by
-// their AMQP field names with their types (numbers as numbers), as `kaiten
-// tap --output json` writes them.
-func propertiesJSON(p model.Properties) map[string]any {
-	out := map[string]any{}
-	add := func(flag model.PropertySet, key string, v any) {
-		if p.Has&flag != 0 {
-			out[key] = v
-		}
-	}
-	add(model.HasContentType, "content_type", p.ContentType)
-	add(model.HasContentEncoding, "content_encoding", p.ContentEncoding)
-	add(model.HasDeliveryMode, "delivery_mode", p.DeliveryMode)
-	add(model.HasPriority, "priority", p.Priority)
-	add(model.HasCorrelationID, "correlation_id", p.CorrelationID)
-	add(model.HasReplyTo, "reply_to", p.ReplyTo)
-	add(model.HasExpiration, "expiration", p.Expiration)
-	add(model.HasMessageID, "message_id", p.MessageID)
-	add(model.HasTimestamp, "timestamp", p.Timestamp)
-	add(model.HasType, "type", p.Type)
-	add(model.HasUserID, "user_id", p.UserID)
-	add(model.HasAppID, "app_id", p.AppID)
-	add(model.HasClusterID, "cluster_id", p.ClusterID)
-	return out
 }
 
 // SavedMsg says where a save went, or why it failed.

@@ -1,15 +1,19 @@
-// Package drive runs a view's commands the way the Bubble Tea program
-// does, for the views' Update tests against a real broker: each command
-// runs in its own goroutine, its message goes back to the view's Update,
-// and what that returns runs in turn.
+// Package drive is the views' test support: an embedded broker of each
+// test's own with a session and the views' Common (broker.go), and a
+// Driver that runs a view's commands the way the Bubble Tea program
+// does: each command runs in its own goroutine, its message goes back to
+// the view's Update, and what that returns runs in turn. Only tests
+// import it.
 package drive
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kaiten-bus/kaiten/ui/common"
 )
@@ -19,21 +23,27 @@ type Updater interface {
 	Update(msg tea.Msg) tea.Cmd
 }
 
+// poll is how often Until looks again at a condition that no message
+// changes (a file written, a queue emptied on the broker).
+const poll = 20 * time.Millisecond
+
 // Driver runs commands for a view and records what it is told to do
-// beyond itself: flashes and navigation.
+// beyond itself: flashes, navigation and scopes, the messages meant for
+// the root.
 type Driver struct {
-	t     testing.TB
-	v     Updater
-	msgs  chan tea.Msg
-	count int // commands running
-	// Flashes and Navigations are the messages meant for the root.
+	t       testing.TB
+	v       Updater
+	msgs    chan tea.Msg
+	running int // commands whose message has not been delivered
+	// Flashes, Navigations and Scopes are the messages meant for the root.
 	Flashes     []common.FlashMsg
 	Navigations []common.NavigateMsg
+	Scopes      []common.ScopeMsg
 }
 
 // New returns a driver of the view.
 func New(t testing.TB, v Updater) *Driver {
-	return &Driver{t: t, v: v, msgs: make(chan tea.Msg, 64)}
+	return &Driver{t: t, v: v, msgs: make(chan tea.Msg, 4096)}
 }
 
 // Run starts a command.
@@ -41,27 +51,63 @@ func (d *Driver) Run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
-	d.count++
+	d.running++
 	go func() { d.msgs <- cmd() }()
 }
 
 // Key sends a key press to the view and runs what it returns.
 func (d *Driver) Key(k tea.KeyPressMsg) { d.Run(d.v.Update(k)) }
 
-// Until feeds the commands' messages to the view until cond holds, failing
-// the test after timeout.
+// Press sends keys to the view, each a key name ("enter", "ctrl+s", see
+// Keys) or text typed rune by rune, and runs what they return.
+func (d *Driver) Press(keys ...string) {
+	for _, k := range Keys(keys...) {
+		d.Key(k)
+	}
+}
+
+// Esc is what the root does with esc: the view's Esc and, when the view
+// used it, the command it wants run after. It reports whether the view
+// used esc.
+func (d *Driver) Esc() bool {
+	e, ok := d.v.(common.Escaper)
+	if !ok || !e.Esc() {
+		return false
+	}
+	if f, ok := d.v.(common.EscFollower); ok {
+		d.Run(f.EscCmd())
+	}
+	return true
+}
+
+// Until feeds the commands' messages to the view until cond holds,
+// failing the test after timeout with the view's screen.
 func (d *Driver) Until(what string, timeout time.Duration, cond func() bool) {
 	d.t.Helper()
 	deadline := time.After(timeout)
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
 	for !cond() {
 		select {
 		case msg := <-d.msgs:
-			d.count--
+			d.running--
 			d.deliver(msg)
+		case <-tick.C:
 		case <-deadline:
-			d.t.Fatalf("timed out waiting for %s", what)
+			d.t.Fatalf("timed out after %s waiting for %s; the screen:\n%s", timeout, what, d.Screen())
 		}
 	}
+}
+
+// Do presses keys and feeds messages until no command runs any more
+// (a publish or a call answered, and all that followed from it), and
+// returns the flashes that came meanwhile.
+func (d *Driver) Do(keys ...string) []common.FlashMsg {
+	d.t.Helper()
+	n := len(d.Flashes)
+	d.Press(keys...)
+	d.Until("the commands to end", time.Minute, func() bool { return d.running == 0 })
+	return d.Flashes[n:]
 }
 
 // Settle runs the commands that finish within wait, for a command whose
@@ -71,12 +117,25 @@ func (d *Driver) Settle(wait time.Duration) {
 	for {
 		select {
 		case msg := <-d.msgs:
-			d.count--
+			d.running--
 			d.deliver(msg)
 		case <-deadline:
 			return
 		}
 	}
+}
+
+// Screen is the view's screen as plain text, "" for a view without one.
+func (d *Driver) Screen() string {
+	if v, ok := d.v.(interface{ View() string }); ok {
+		return ansi.Strip(v.View())
+	}
+	return ""
+}
+
+// Shows returns a condition for Until: the screen holds s.
+func (d *Driver) Shows(s string) func() bool {
+	return func() bool { return strings.Contains(d.Screen(), s) }
 }
 
 func (d *Driver) deliver(msg tea.Msg) {
@@ -90,9 +149,11 @@ func (d *Driver) deliver(msg tea.Msg) {
 		d.Flashes = append(d.Flashes, msg)
 	case common.NavigateMsg:
 		d.Navigations = append(d.Navigations, msg)
+	case common.ScopeMsg:
+		d.Scopes = append(d.Scopes, msg)
 	default:
 		if cmds, ok := sequence(msg); ok {
-			d.count += len(cmds)
+			d.running += len(cmds)
 			go func() {
 				for _, c := range cmds {
 					var m tea.Msg

@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kaiten-bus/kaiten/broker"
@@ -45,7 +44,7 @@ func consumeOn(t *testing.T, s *broker.Session, q string, mode broker.ConsumeMod
 // messages in it.
 func queueWithDLX(t *testing.T, s *broker.Session, q string, n int) {
 	t.Helper()
-	ch := channel(t, s)
+	ch := drive.Channel(t, s)
 	dlx := q + ".dlx"
 	must(t, ch.ExchangeDeclare(dlx, "fanout", false, true, false, false, nil))
 	_, err := ch.QueueDeclare(q+".dlq", false, false, false, false, nil)
@@ -68,14 +67,6 @@ func queueWithDLX(t *testing.T, s *broker.Session, q string, n int) {
 			t.Fatalf("publish: %+v %v", res, err)
 		}
 	}
-}
-
-func channel(t *testing.T, s *broker.Session) *amqp.Channel {
-	t.Helper()
-	ch, err := s.Channel()
-	must(t, err)
-	t.Cleanup(func() { _ = ch.Close() })
-	return ch
 }
 
 func must(t *testing.T, err error) {
@@ -247,13 +238,10 @@ func TestGolden(t *testing.T) {
 	d.Key(press('g'))
 	d.Key(press('a'))
 	d.Until("#1 acked", wait, func() bool { return v.List().BySeq(1).State == msglist.Acked })
-	for _, size := range []struct {
-		name string
-		w, h int
-	}{{"80x24", 80, 21}, {"160x48", 160, 45}} {
-		t.Run("ack-"+size.name, func(t *testing.T) {
-			v.SetSize(size.w, size.h)
-			golden.RequireEqual(t, ansi.Strip(v.View()))
+	for _, size := range drive.Sizes {
+		t.Run("ack-"+size.Name, func(t *testing.T) {
+			v.SetSize(size.W, size.H)
+			drive.Golden(t, v)
 		})
 	}
 	for _, tc := range []struct {
@@ -265,9 +253,9 @@ func TestGolden(t *testing.T) {
 			c := fixture.Common()
 			c.Actions, c.ReadOnly = s, tc.readOnly
 			w := New(c, Ref("/", "orders.eu", tc.mode))
-			w.SetSize(80, 21)
+			w.SetSize(drive.Sizes[0].W, drive.Sizes[0].H)
 			w.Start()
-			golden.RequireEqual(t, ansi.Strip(w.View()))
+			drive.Golden(t, w)
 		})
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	engine "github.com/kaiten-bus/kaiten/learn"
 )
 
@@ -21,44 +19,33 @@ func lessonNumbered(t *testing.T, n int) []engine.Lesson {
 	return nil
 }
 
-// typeText types into the view, rune by rune.
-func (d *driver) typeText(s string) {
-	for _, r := range s {
-		d.exec(d.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)}))
-	}
-}
-
-// TestBindDirect does lesson 5's binding task with the lesson's bind
-// prompt: enter opens it prefilled with the source and the destination,
-// the wrong key leaves the task undone with the reason, the right key
-// and a publish do it.
 func TestBindDirect(t *testing.T) {
 	d := newDriver(t, Env{Target: target(t), Lessons: lessonNumbered(t, 5)}, 100, 40)
 	d.open(5)
-	d.until("tasks shown", d.has("tasks 0/2"))
-	d.press("S")
-	d.until("task 1 done", d.has("tasks 1/2"))
-	d.until("the bind step named", d.has("press enter to add a binding (B)"))
-	d.press("enter")
+	d.Until("tasks shown", wait, d.Shows("tasks 0/2"))
+	d.Press("S")
+	d.Until("task 1 done", wait, d.Shows("tasks 1/2"))
+	d.Until("the bind step named", wait, d.Shows("press enter to add a binding (B)"))
+	d.Press("enter")
 	if !d.m.Capturing() || d.m.open.prompt.Value() != "app.logs errors" {
 		t.Fatalf("enter should open the bind prompt prefilled: capturing %v, %q", d.m.Capturing(), d.m.open.prompt.Value())
 	}
-	d.typeText(" Critical")
-	d.press("enter")
-	d.until("bound", func() bool { return len(d.flashes) > 0 })
-	if f := d.flashes[0]; !strings.Contains(f.Text, `bound exchange app.logs → queue errors with key "Critical"`) {
+	d.Press(" Critical")
+	d.Press("enter")
+	d.Until("bound", wait, func() bool { return len(d.Flashes) > 0 })
+	if f := d.Flashes[0]; !strings.Contains(f.Text, `bound exchange app.logs → queue errors with key "Critical"`) {
 		t.Fatalf("flash %+v", f)
 	}
-	d.until("the wrong key explained", d.has("Critical"))
-	d.press("B")
-	d.typeText(" critical")
-	d.press("enter")
-	d.until("bound", func() bool { return len(d.flashes) > 1 })
+	d.Until("the wrong key explained", wait, d.Shows("Critical"))
+	d.Press("B")
+	d.Press(" critical")
+	d.Press("enter")
+	d.Until("bound", wait, func() bool { return len(d.Flashes) > 1 })
 	d.publish("app.logs", "critical", "database down")
-	d.until("lesson complete", d.has("★ lesson complete!"))
+	d.Until("lesson complete", wait, d.Shows("★ lesson complete!"))
 	// esc closes the prompt first, and leaves the lesson open.
-	d.press("B")
-	if !d.esc() || d.m.Capturing() || d.m.Lesson() != 5 {
+	d.Press("B")
+	if !d.Esc() || d.m.Capturing() || d.m.Lesson() != 5 {
 		t.Errorf("esc in the prompt should close it only")
 	}
 }
@@ -68,25 +55,25 @@ func TestBindDirect(t *testing.T) {
 func TestBindExchange(t *testing.T) {
 	d := newDriver(t, Env{Target: target(t), Lessons: lessonNumbered(t, 12)}, 100, 40)
 	d.open(12)
-	d.until("tasks shown", d.has("tasks 0/2"))
-	d.press("enter")
-	d.typeText(" #")
-	d.press("enter")
-	d.until("task 1 done", d.has("tasks 1/2"))
-	if f := d.flashes[0]; !strings.Contains(f.Text, "→ exchange audit") {
+	d.Until("tasks shown", wait, d.Shows("tasks 0/2"))
+	d.Press("enter")
+	d.Press(" #")
+	d.Press("enter")
+	d.Until("task 1 done", wait, d.Shows("tasks 1/2"))
+	if f := d.Flashes[0]; !strings.Contains(f.Text, "→ exchange audit") {
 		t.Errorf("flash %+v", f)
 	}
-	d.press("B")
-	d.typeText("x")
-	d.press("enter")
-	d.until("refused", func() bool { return len(d.flashes) > 1 })
-	if f := d.flashes[1]; !strings.Contains(f.Text, "type the source exchange") {
+	d.Press("B")
+	d.Press("x")
+	d.Press("enter")
+	d.Until("refused", wait, func() bool { return len(d.Flashes) > 1 })
+	if f := d.Flashes[1]; !strings.Contains(f.Text, "type the source exchange") {
 		t.Errorf("flash %+v", f)
 	}
-	d.typeText(" nope")
-	d.press("enter")
-	d.until("a broker error", func() bool { return len(d.flashes) > 2 })
-	if f := d.flashes[2]; !strings.Contains(f.Text, "cannot bind") {
+	d.Press(" nope")
+	d.Press("enter")
+	d.Until("a broker error", wait, func() bool { return len(d.Flashes) > 2 })
+	if f := d.Flashes[2]; !strings.Contains(f.Text, "cannot bind") {
 		t.Errorf("binding a missing exchange: flash %+v", f)
 	}
 }

@@ -28,10 +28,10 @@ func TestGoldenList(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			d := newDriver(t, Env{Target: target(t), ConfigDir: dir, Lessons: testLessons(t)}, sz[0], sz[1])
-			d.exec(d.m.Start())
-			d.until("loaded", d.has("The bus"))
-			d.press("j")
-			golden.RequireEqual(t, d.screen())
+			d.Run(d.m.Start())
+			d.Until("loaded", wait, d.Shows("The bus"))
+			d.Press("j")
+			golden.RequireEqual(t, d.Screen())
 		})
 	}
 }
@@ -43,21 +43,21 @@ func TestGoldenLesson(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, sz[0], sz[1])
 			d.open(1)
-			d.until("tasks shown", d.has("tasks 0/2"))
-			d.settle(300 * time.Millisecond)
-			t.Run("started", func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+			d.Until("tasks shown", wait, d.Shows("tasks 0/2"))
+			d.Settle(300 * time.Millisecond)
+			t.Run("started", func(t *testing.T) { golden.RequireEqual(t, d.Screen()) })
 			d.publish("orders", "pizza", "one margherita")
-			d.until("the route drawn", d.animDone())
-			d.until("the wrong attempt explained", d.has("key pizza"))
-			d.press("h")
-			d.until("the hint", d.has("hint 1/2"))
-			t.Run("wrong", func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+			d.Until("the route drawn", wait, d.animDone())
+			d.Until("the wrong attempt explained", wait, d.Shows("key pizza"))
+			d.Press("h")
+			d.Until("the hint", wait, d.Shows("hint 1/2"))
+			t.Run("wrong", func(t *testing.T) { golden.RequireEqual(t, d.Screen()) })
 			d.publish("orders", "sushi", "one salmon nigiri")
-			d.until("task 1 done", d.has("tasks 1/2"))
-			d.press("S")
-			d.until("lesson complete", d.has("★ lesson complete!"))
-			d.until("the route drawn", d.animDone())
-			t.Run("complete", func(t *testing.T) { golden.RequireEqual(t, d.screen()) })
+			d.Until("task 1 done", wait, d.Shows("tasks 1/2"))
+			d.Press("S")
+			d.Until("lesson complete", wait, d.Shows("★ lesson complete!"))
+			d.Until("the route drawn", wait, d.animDone())
+			t.Run("complete", func(t *testing.T) { golden.RequireEqual(t, d.Screen()) })
 		})
 	}
 }
@@ -72,14 +72,14 @@ func TestGoldenStyled(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, 80, 12)
 			d.m.c.Styles = styles.New(themes.Dark(), tc.noColor)
-			d.exec(d.m.Start())
-			d.until("loaded", d.has("The bus"))
+			d.Run(d.m.Start())
+			d.Until("loaded", wait, d.Shows("The bus"))
 			golden.RequireEqual(t, d.m.View())
 			if !tc.noColor {
 				return
 			}
 			d.open(1)
-			d.until("tasks shown", d.has("tasks 0/2"))
+			d.Until("tasks shown", wait, d.Shows("tasks 0/2"))
 			for _, seq := range strings.Split(d.m.View(), "\x1b[")[1:] {
 				if strings.HasPrefix(seq, "38;") || strings.HasPrefix(seq, "48;") || len(seq) > 1 && (seq[0] == '3' || seq[0] == '4' || seq[0] == '9') && seq[1] >= '0' && seq[1] <= '7' {
 					t.Fatalf("a colour with NO_COLOR: %q", seq[:min(len(seq), 12)])

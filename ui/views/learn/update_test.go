@@ -29,10 +29,10 @@ func testLessons(t *testing.T) []engine.Lesson {
 // scope handed to the root, that is the lesson's session.
 func (d *driver) publish(exchange, key, body string) {
 	d.t.Helper()
-	if len(d.scopes) == 0 || d.scopes[len(d.scopes)-1].Actions == nil {
+	if len(d.Scopes) == 0 || d.Scopes[len(d.Scopes)-1].Actions == nil {
 		d.t.Fatal("the lesson never handed its session to the root")
 	}
-	act := d.scopes[len(d.scopes)-1].Actions
+	act := d.Scopes[len(d.Scopes)-1].Actions
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := act.Publish(ctx, broker.Publishing{Exchange: exchange, RoutingKey: key, Body: []byte(body)}, broker.PublishOptions{Confirm: true}); err != nil {
@@ -42,8 +42,8 @@ func (d *driver) publish(exchange, key, body string) {
 
 func (d *driver) open(n int) {
 	d.t.Helper()
-	d.exec(d.m.Open(n))
-	d.until("the lesson started", func() bool { return d.m.Run() != nil && len(d.scopes) > 0 })
+	d.Run(d.m.Open(n))
+	d.Until("the lesson started", wait, func() bool { return d.m.Run() != nil && len(d.Scopes) > 0 })
 }
 
 func (d *driver) animDone() func() bool {
@@ -56,33 +56,34 @@ func (d *driver) animDone() func() bool {
 // complete, and esc closing it.
 func TestLessonOne(t *testing.T) {
 	dir := t.TempDir()
-	d := newDriver(t, Env{Target: target(t), ConfigDir: dir, Lessons: testLessons(t)}, 80, 24)
+	tg := target(t)
+	d := newDriver(t, Env{Target: tg, ConfigDir: dir, Lessons: testLessons(t)}, 80, 24)
 	d.open(1)
-	sc := d.scopes[0]
+	sc := d.Scopes[0]
 	if sc.Vhost != "learn-the-bus" || sc.Actions == nil {
 		t.Fatalf("scope %+v, want vhost learn-the-bus with the lesson's session", sc)
 	}
 	if v, ok := sc.Actions.(interface{ Vhost() string }); !ok || v.Vhost() != "learn-the-bus" {
 		t.Fatalf("the scope's actions act in %v, want the lesson vhost", sc.Actions)
 	}
-	d.until("tasks shown", d.has("tasks 0/2"))
-	if !strings.Contains(d.screen(), "press enter to open the publish form (p)") {
-		t.Fatalf("the next step should name the key:\n%s", d.screen())
+	d.Until("tasks shown", wait, d.Shows("tasks 0/2"))
+	if !strings.Contains(d.Screen(), "press enter to open the publish form (p)") {
+		t.Fatalf("the next step should name the key:\n%s", d.Screen())
 	}
 
 	// enter opens the publish form on the exchange of the task.
-	d.press("enter")
-	d.until("navigated", func() bool { return len(d.navs) == 1 })
-	nav := d.navs[0]
+	d.Press("enter")
+	d.Until("navigated", wait, func() bool { return len(d.Navigations) == 1 })
+	nav := d.Navigations[0]
 	if nav.Kind != common.KindPublish || nav.Ref.Key != (broker.ObjectKey{Vhost: "learn-the-bus", Name: "orders"}) {
 		t.Fatalf("enter navigated to %+v, want the publish form on orders in learn-the-bus", nav)
 	}
 
 	// The wrong key: the task says why, and the route shows where it went.
 	d.publish("orders", "pizza", "one margherita")
-	d.until("the wrong attempt explained", d.has("pizza"))
-	d.until("the route drawn", d.animDone())
-	scr := d.screen()
+	d.Until("the wrong attempt explained", wait, d.Shows("pizza"))
+	d.Until("the route drawn", wait, d.animDone())
+	scr := d.Screen()
 	for _, want := range []string{"route of your message #1", `routing key "pizza"`, "✗ unroutable", "tasks 0/2"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("after the wrong attempt the screen lacks %q:\n%s", want, scr)
@@ -90,44 +91,44 @@ func TestLessonOne(t *testing.T) {
 	}
 
 	// Hints, one at a time.
-	d.press("h")
-	d.settle(50 * time.Millisecond)
-	if !strings.Contains(d.screen(), "hint 1/2") || strings.Contains(d.screen(), "hint 2/2") {
-		t.Errorf("h should show the first hint only:\n%s", d.screen())
+	d.Press("h")
+	d.Settle(50 * time.Millisecond)
+	if !strings.Contains(d.Screen(), "hint 1/2") || strings.Contains(d.Screen(), "hint 2/2") {
+		t.Errorf("h should show the first hint only:\n%s", d.Screen())
 	}
 
 	// The right key: task 1 is done and saved.
 	d.publish("orders", "sushi", "one salmon nigiri")
-	d.until("task 1 done", d.has("tasks 1/2"))
-	d.until("progress saved", func() bool {
+	d.Until("task 1 done", wait, d.Shows("tasks 1/2"))
+	d.Until("progress saved", wait, func() bool {
 		p, err := engine.LoadProgress(dir)
 		return err == nil && slices.Contains(p.Done("the-bus"), "publish")
 	})
-	d.until("the route drawn", d.animDone())
-	if scr := d.screen(); !strings.Contains(scr, "✓ delivered to 1 queue: kitchen") || !strings.Contains(scr, "✓ 1.") {
+	d.Until("the route drawn", wait, d.animDone())
+	if scr := d.Screen(); !strings.Contains(scr, "✓ delivered to 1 queue: kitchen") || !strings.Contains(scr, "✓ 1.") {
 		t.Errorf("after the right attempt:\n%s", scr)
 	}
 
 	// The next task is done in the consume view, in ack mode, on kitchen.
-	d.press("enter")
-	d.until("navigated", func() bool { return len(d.navs) == 2 })
-	if want := consume.Ref("learn-the-bus", "kitchen", broker.ModeAck); d.navs[1].Kind != common.KindConsume || d.navs[1].Ref != want {
-		t.Fatalf("enter navigated to %+v, want consume %+v", d.navs[1], want)
+	d.Press("enter")
+	d.Until("navigated", wait, func() bool { return len(d.Navigations) == 2 })
+	if want := consume.Ref("learn-the-bus", "kitchen", broker.ModeAck); d.Navigations[1].Kind != common.KindConsume || d.Navigations[1].Ref != want {
+		t.Fatalf("enter navigated to %+v, want consume %+v", d.Navigations[1], want)
 	}
 
 	// Show me: the lesson does it through the broker, the check sees it.
-	d.press("S")
-	d.until("lesson complete", d.has("★ lesson complete!"))
-	d.until("a flash for the lesson complete", func() bool {
-		return slices.ContainsFunc(d.flashes, func(f common.FlashMsg) bool { return strings.Contains(f.Text, "lesson 1 complete") })
+	d.Press("S")
+	d.Until("lesson complete", wait, d.Shows("★ lesson complete!"))
+	d.Until("a flash for the lesson complete", wait, func() bool {
+		return slices.ContainsFunc(d.Flashes, func(f common.FlashMsg) bool { return strings.Contains(f.Text, "lesson 1 complete") })
 	})
-	d.until("progress saved", func() bool {
+	d.Until("progress saved", wait, func() bool {
 		p, err := engine.LoadProgress(dir)
 		return err == nil && len(p.Done("the-bus")) == 2
 	})
 
 	// esc: back to the list with the progress, the scope ended, the vhost gone.
-	root, err := broker.Open(context.Background(), broker.Config{URL: target(t).URL, APIURL: target(t).APIURL})
+	root, err := broker.Open(context.Background(), broker.Config{URL: tg.URL, APIURL: tg.APIURL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,22 +143,22 @@ func TestLessonOne(t *testing.T) {
 	if !hasVhost() {
 		t.Fatal("the lesson's vhost is not on the broker")
 	}
-	if !d.esc() {
+	if !d.Esc() {
 		t.Fatal("esc in a lesson should be used by the view")
 	}
-	d.until("scope ended", func() bool { return d.scopes[len(d.scopes)-1].Actions == nil })
-	if d.m.Lesson() != 0 || !strings.Contains(d.screen(), "✓ 2/2") {
-		t.Errorf("after esc the list should show lesson 1 done:\n%s", d.screen())
+	d.Until("scope ended", wait, func() bool { return d.Scopes[len(d.Scopes)-1].Actions == nil })
+	if d.m.Lesson() != 0 || !strings.Contains(d.Screen(), "✓ 2/2") {
+		t.Errorf("after esc the list should show lesson 1 done:\n%s", d.Screen())
 	}
-	d.until("vhost deleted", func() bool {
-		for _, f := range d.flashes {
+	d.Until("vhost deleted", wait, func() bool {
+		for _, f := range d.Flashes {
 			if strings.Contains(f.Text, "closing the lesson") {
 				t.Fatal(f.Text)
 			}
 		}
 		return !hasVhost()
 	})
-	if d.esc() {
+	if d.Esc() {
 		t.Error("esc on the list should go back in the root")
 	}
 }
@@ -168,26 +169,26 @@ func TestOpenWhileOpen(t *testing.T) {
 	d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, 80, 24)
 	d.open(1)
 	first := d.m.Run()
-	d.scopes = nil
-	d.exec(d.m.Open(2))
-	d.until("lesson 2 started", func() bool { return d.m.Run() != nil && d.m.Run() != first })
-	d.until("its scope", func() bool { return len(d.scopes) == 2 })
-	if d.scopes[0].Actions != nil || d.scopes[1].Vhost != d.m.Run().Vhost() {
-		t.Errorf("scopes %+v: want the first ended, then the second's", d.scopes)
+	d.Scopes = nil
+	d.Run(d.m.Open(2))
+	d.Until("lesson 2 started", wait, func() bool { return d.m.Run() != nil && d.m.Run() != first })
+	d.Until("its scope", wait, func() bool { return len(d.Scopes) == 2 })
+	if d.Scopes[0].Actions != nil || d.Scopes[1].Vhost != d.m.Run().Vhost() {
+		t.Errorf("scopes %+v: want the first ended, then the second's", d.Scopes)
 	}
 	if d.m.Title() != "lesson 2 · The default exchange" {
 		t.Errorf("title %q", d.m.Title())
 	}
-	d.exec(d.m.Open(99))
-	d.until("a flash", func() bool { return len(d.flashes) > 0 })
-	if !strings.Contains(d.flashes[0].Text, "no lesson 99") {
-		t.Errorf("flash %+v", d.flashes)
+	d.Run(d.m.Open(99))
+	d.Until("a flash", wait, func() bool { return len(d.Flashes) > 0 })
+	if !strings.Contains(d.Flashes[0].Text, "no lesson 99") {
+		t.Errorf("flash %+v", d.Flashes)
 	}
 	// n goes to the next lesson; after the last, it says so.
-	d.press("n")
-	d.until("a second flash", func() bool { return len(d.flashes) > 1 })
-	if !strings.Contains(d.flashes[1].Text, "last lesson") {
-		t.Errorf("flash %+v", d.flashes[1])
+	d.Press("n")
+	d.Until("a second flash", wait, func() bool { return len(d.Flashes) > 1 })
+	if !strings.Contains(d.Flashes[1].Text, "last lesson") {
+		t.Errorf("flash %+v", d.Flashes[1])
 	}
 }
 
@@ -195,19 +196,19 @@ func TestOpenWhileOpen(t *testing.T) {
 // to get one.
 func TestNoTarget(t *testing.T) {
 	d := newDriver(t, Env{Lessons: testLessons(t)}, 80, 24)
-	d.exec(d.m.Open(1))
-	d.until("the reason", d.has("kaiten learn"))
+	d.Run(d.m.Open(1))
+	d.Until("the reason", wait, d.Shows("kaiten learn"))
 }
 
 // TestListKeys: j/k move, enter opens the lesson under the cursor.
 func TestListKeys(t *testing.T) {
 	d := newDriver(t, Env{Target: target(t), Lessons: testLessons(t)}, 80, 24)
-	d.exec(d.m.Start())
-	d.until("loaded", d.has("The default exchange"))
-	d.press("j", "j", "k", "down")
+	d.Run(d.m.Start())
+	d.Until("loaded", wait, d.Shows("The default exchange"))
+	d.Press("j", "j", "k", "down")
 	if d.m.sel != 1 {
 		t.Fatalf("cursor on %d, want 1 (the last lesson)", d.m.sel)
 	}
-	d.press("enter")
-	d.until("lesson 2 open", func() bool { return d.m.Lesson() == 2 && d.m.Run() != nil })
+	d.Press("enter")
+	d.Until("lesson 2 open", wait, func() bool { return d.m.Lesson() == 2 && d.m.Run() != nil })
 }

@@ -3,12 +3,9 @@ package publish_test
 import (
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
-	"github.com/kaiten-bus/kaiten/themes"
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
-	"github.com/kaiten-bus/kaiten/ui/styles"
 	"github.com/kaiten-bus/kaiten/ui/views/publish"
 )
 
@@ -17,14 +14,11 @@ import (
 // key of that exchange: every keystroke completes from 100,000 keys.
 func bigForm(b *testing.B) (*publish.Model, *common.Common) {
 	b.Helper()
-	c := &common.Common{Styles: styles.New(themes.Dark(), false), Data: &common.Data{}, Vhost: "/"}
-	for _, u := range fixture.Big(100_000, 3) {
-		c.Data.Apply(u)
-	}
+	c := drive.Common(fixture.Big(100_000, 3)...)
 	m := publish.New(c)
 	m.SetSize(160, 45)
 	m.SetField(publish.FieldExchange, fixture.BigExchange)
-	press(m, "tab", "svc12")
+	drive.Type(m, "tab", "svc12")
 	return m, c
 }
 
@@ -32,23 +26,15 @@ func bigForm(b *testing.B) (*publish.Model, *common.Common) {
 // field, message to drawn frame, completing from 100,000 binding keys.
 func BenchmarkKeyCompletionKeystroke(b *testing.B) {
 	m, _ := bigForm(b)
-	keys := []tea.KeyPressMsg{{Code: '3', Text: "3"}, {Code: tea.KeyBackspace}}
-	for i := 0; b.Loop(); i++ {
-		m.Update(keys[i%2])
-		_ = m.View()
-	}
+	drive.BenchKeys(b, m, "3", "backspace")
 }
 
 // BenchmarkKeyCompletionSubstring is the same with text that no key
 // starts with, so that the completion searches every key for it.
 func BenchmarkKeyCompletionSubstring(b *testing.B) {
 	m, _ := bigForm(b)
-	press(m, "h9x")
-	keys := []tea.KeyPressMsg{{Code: '9', Text: "9"}, {Code: tea.KeyBackspace}}
-	for i := 0; b.Loop(); i++ {
-		m.Update(keys[i%2])
-		_ = m.View()
-	}
+	drive.Type(m, "h9x")
+	drive.BenchKeys(b, m, "9", "backspace")
 }
 
 // BenchmarkBodyKeystroke is one keystroke in a 4 KiB JSON body: the
@@ -61,13 +47,9 @@ func BenchmarkBodyKeystroke(b *testing.B) {
 	}
 	m.SetField(publish.FieldBody, body+`  "end": true`+"\n}")
 	for m.Focused() != publish.FieldBody {
-		press(m, "tab")
+		drive.Type(m, "tab")
 	}
-	keys := []tea.KeyPressMsg{{Code: 'x', Text: "x"}, {Code: tea.KeyBackspace}}
-	for i := 0; b.Loop(); i++ {
-		m.Update(keys[i%2])
-		_ = m.View()
-	}
+	drive.BenchKeys(b, m, "x", "backspace")
 }
 
 // BenchmarkRefresh is what a new snapshot of 100,000 queues costs the

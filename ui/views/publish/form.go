@@ -10,123 +10,43 @@ import (
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
+	"github.com/kaiten-bus/kaiten/ui/components/form"
 )
 
-// Property is one basic property of the form: its AMQP name and how its
-// text is read into model.Properties.
+// Property is one basic property of the form: its AMQP name, which
+// model.SetProperty reads its text by.
 type Property struct {
 	Name string
 	// Hint is the placeholder: what the field takes.
-	Hint  string
-	apply func(p *model.Properties, text string, now time.Time) error
+	Hint string
 }
 
 // Properties are the basic properties the form offers, in the order of
 // the AMQP class (cluster-id aside, which amqp091-go cannot send).
 var Properties = []Property{
-	strProp("content_type", "application/json", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.ContentType, model.HasContentType
-	}),
-	strProp("content_encoding", "utf-8, gzip", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.ContentEncoding, model.HasContentEncoding
-	}),
-	{Name: "delivery_mode", Hint: "1 or 2 (persistent)", apply: applyDeliveryMode},
-	{Name: "priority", Hint: "0-255", apply: applyPriority},
-	strProp("correlation_id", "any text", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.CorrelationID, model.HasCorrelationID
-	}),
-	strProp("reply_to", "a queue name", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.ReplyTo, model.HasReplyTo
-	}),
-	{Name: "expiration", Hint: "ms, e.g. 60000", apply: applyExpiration},
-	strProp("message_id", "any text", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.MessageID, model.HasMessageID
-	}),
-	{Name: "timestamp", Hint: "now, secs, RFC 3339", apply: applyTimestamp},
-	strProp("type", "any text", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.Type, model.HasType
-	}),
-	strProp("user_id", "the login user", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.UserID, model.HasUserID
-	}),
-	strProp("app_id", "any text", func(p *model.Properties) (*string, model.PropertySet) {
-		return &p.AppID, model.HasAppID
-	}),
-}
-
-func strProp(name, hint string, field func(*model.Properties) (*string, model.PropertySet)) Property {
-	return Property{Name: name, Hint: hint, apply: func(p *model.Properties, text string, _ time.Time) error {
-		dst, has := field(p)
-		*dst = text
-		p.Has |= has
-		return nil
-	}}
-}
-
-func applyDeliveryMode(p *model.Properties, text string, _ time.Time) error {
-	switch strings.ToLower(text) {
-	case "1", "transient":
-		p.DeliveryMode = model.Transient
-	case "2", "persistent":
-		p.DeliveryMode = model.Persistent
-	default:
-		return fmt.Errorf("want 1 (transient) or 2 (persistent), not %q", text)
-	}
-	p.Has |= model.HasDeliveryMode
-	return nil
-}
-
-func applyPriority(p *model.Properties, text string, _ time.Time) error {
-	n, err := strconv.ParseUint(text, 10, 8)
-	if err != nil {
-		return fmt.Errorf("want a number from 0 to 255, not %q", text)
-	}
-	p.Priority = uint8(n)
-	p.Has |= model.HasPriority
-	return nil
-}
-
-func applyExpiration(p *model.Properties, text string, _ time.Time) error {
-	if _, err := strconv.ParseUint(text, 10, 32); err != nil {
-		return fmt.Errorf("want milliseconds, a whole number, not %q", text)
-	}
-	p.Expiration = text
-	p.Has |= model.HasExpiration
-	return nil
-}
-
-func applyTimestamp(p *model.Properties, text string, now time.Time) error {
-	switch n, err := strconv.ParseInt(text, 10, 64); {
-	case strings.EqualFold(text, "now"):
-		p.Timestamp = now.Unix()
-	case err == nil:
-		p.Timestamp = n
-	default:
-		t, err := time.Parse(time.RFC3339, text)
-		if err != nil {
-			return fmt.Errorf("want now, seconds since the epoch or an RFC 3339 time, not %q", text)
-		}
-		p.Timestamp = t.Unix()
-	}
-	p.Has |= model.HasTimestamp
-	return nil
+	{Name: "content_type", Hint: "application/json"},
+	{Name: "content_encoding", Hint: "utf-8, gzip"},
+	{Name: "delivery_mode", Hint: "1 or 2 (persistent)"},
+	{Name: "priority", Hint: "0-255"},
+	{Name: "correlation_id", Hint: "any text"},
+	{Name: "reply_to", Hint: "a queue name"},
+	{Name: "expiration", Hint: "ms, e.g. 60000"},
+	{Name: "message_id", Hint: "any text"},
+	{Name: "timestamp", Hint: "now, secs, RFC 3339"},
+	{Name: "type", Hint: "any text"},
+	{Name: "user_id", Hint: "the login user"},
+	{Name: "app_id", Hint: "any text"},
 }
 
 // ParseHeaders reads the headers field: K=V lines, whose values are
 // strings, or a JSON object, which keeps types ({"n": 1} is a long).
 // Blank lines and lines starting with # are skipped. Empty is no headers.
 func ParseHeaders(s string) (model.Table, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	if strings.HasPrefix(s, "{") {
-		t, err := model.ParseTableJSON([]byte(s))
-		if err != nil {
-			return nil, fmt.Errorf("headers JSON: %v", err)
-		}
-		return t, nil
-	}
+	return form.ParseHeaders(s, headerLines)
+}
+
+// headerLines reads K=V lines; a key given twice is an error.
+func headerLines(s string) (model.Table, error) {
 	t := model.Table{}
 	for i, line := range strings.Split(s, "\n") {
 		line = strings.TrimSpace(line)
@@ -172,17 +92,10 @@ func IsJSONType(ct string) bool {
 	return ct == "application/json" || ct == "text/json" || strings.HasSuffix(ct, "+json")
 }
 
-// LooksJSON reports whether a body looks meant as JSON: it starts with
-// { or [ after white space.
-func LooksJSON(body string) bool {
-	b := strings.TrimLeft(body, " \t\r\n")
-	return strings.HasPrefix(b, "{") || strings.HasPrefix(b, "[")
-}
-
 // CheckJSON checks the body when the content type is JSON or the body
 // looks like JSON; an error gives the line and column.
 func CheckJSON(contentType, body string) JSONCheck {
-	if !IsJSONType(contentType) && !LooksJSON(body) {
+	if !IsJSONType(contentType) && !form.LooksJSON(body) {
 		return JSONCheck{}
 	}
 	if strings.TrimSpace(body) == "" {
@@ -228,16 +141,7 @@ type Form struct {
 }
 
 // FieldError is a field that cannot be read, named by its label.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-// Error names the field and says what is wrong.
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *FieldError) Unwrap() error { return e.Err }
+type FieldError = form.FieldError
 
 // MaxRepeat bounds the repeat count: the form is for trying things, not
 // load tests.
@@ -262,7 +166,7 @@ func (f Form) Build(now time.Time) (broker.Publishing, broker.PublishOptions, er
 		if text == "" {
 			continue
 		}
-		if err := prop.apply(&p.Properties, text, now); err != nil {
+		if err := model.SetProperty(&p.Properties, prop.Name, text, now); err != nil {
 			return p, o, &FieldError{Field: prop.Name, Err: err}
 		}
 	}

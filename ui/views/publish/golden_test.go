@@ -8,6 +8,7 @@ import (
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
 	"github.com/kaiten-bus/kaiten/ui/views/publish"
 )
@@ -27,7 +28,7 @@ func TestGolden(t *testing.T) {
 		{"empty", func(*publish.Model) {}},
 		{"filled", func(m *publish.Model) {
 			m.Open(common.Ref{Type: common.ObjExchange, Key: broker.ObjectKey{Vhost: "/", Name: "orders"}})
-			press(m, "order.eu")
+			drive.Type(m, "order.eu")
 			m.SetField(publish.FieldHeaders, "x-tenant=acme\nx-trace=on")
 			m.SetField(publish.FieldProp, "application/json")
 			m.SetField(publish.FieldProp+2, "2")

@@ -4,66 +4,53 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
-	"github.com/kaiten-bus/kaiten/ui/internal/livebus"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/views/publish"
 )
-
-func press(m *publish.Model, keys ...string) tea.Cmd { return livebus.Press(m, keys...) }
-
-func run(m *publish.Model, cmd tea.Cmd) []common.FlashMsg { return livebus.Run(m, cmd) }
 
 func screen(m *publish.Model) string { return ansi.Strip(m.View()) }
 
 // declare makes a topic exchange orders feeding queue orders.eu with
 // order.eu.*, then refreshes the snapshot.
-func declare(t *testing.T, bus *livebus.Bus) {
+func declare(t *testing.T, bus *drive.Bus) {
 	t.Helper()
-	ch := bus.Channel(t)
-	if err := ch.ExchangeDeclare("orders", "topic", false, false, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ch.QueueDeclare("orders.eu", false, false, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.QueueBind("orders.eu", "order.eu.*", "orders", false, nil); err != nil {
-		t.Fatal(err)
-	}
+	drive.Declare(t, bus.Session, "orders", "topic", "orders.eu", "order.eu.*")
 	bus.Refresh(t)
 }
 
-func newForm(bus *livebus.Bus) *publish.Model {
+// newForm is a publish form on the bus, and a driver of it.
+func newForm(t *testing.T, bus *drive.Bus) (*publish.Model, *drive.Driver) {
 	m := publish.New(bus.Common)
 	m.SetSize(120, 40)
-	return m
+	return m, drive.New(t, m)
 }
 
 func TestPublishReachesQueue(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	declare(t, bus)
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	// Complete the exchange from the topology: "ord" then ↓ picks orders.
-	press(m, "ord", "down")
+	d.Press("ord", "down")
 	if got := m.Form().Exchange; got != "orders" {
 		t.Fatalf("exchange completion gave %q", got)
 	}
 	// The key completes from orders' binding keys.
-	press(m, "tab", "down")
+	d.Press("tab", "down")
 	if got := m.Form().RoutingKey; got != "order.eu.*" {
 		t.Fatalf("key completion gave %q", got)
 	}
 	m.SetField(publish.FieldKey, "order.eu.created")
-	press(m, "tab", "x-tenant=acme", "tab", "application/json")
+	d.Press("tab", "x-tenant=acme", "tab", "application/json")
 	m.SetField(publish.FieldBody, `{"id": 7}`)
 	m.SetField(publish.FieldRepeat, "2")
 	if !strings.Contains(screen(m), "✓ valid JSON") {
 		t.Errorf("no live JSON check:\n%s", screen(m))
 	}
-	if fl := run(m, press(m, "ctrl+s")); len(fl) != 0 {
+	if fl := d.Do("ctrl+s"); len(fl) != 0 {
 		t.Fatalf("publish flashed %v", fl)
 	}
 	last := m.Last()
@@ -76,23 +63,23 @@ func TestPublishReachesQueue(t *testing.T) {
 	if n := bus.Depth(t, "orders.eu"); n != 2 {
 		t.Fatalf("the broker counts %d messages in orders.eu, want 2", n)
 	}
-	d, ok, err := bus.Channel(t).Get("orders.eu", true)
+	got, ok, err := bus.Channel(t).Get("orders.eu", true)
 	if err != nil || !ok {
 		t.Fatalf("get: %v %v", ok, err)
 	}
-	if string(d.Body) != `{"id": 7}` || d.ContentType != "application/json" || d.Headers["x-tenant"] != "acme" || d.RoutingKey != "order.eu.created" {
-		t.Errorf("delivered %q content_type %q headers %v key %q", d.Body, d.ContentType, d.Headers, d.RoutingKey)
+	if string(got.Body) != `{"id": 7}` || got.ContentType != "application/json" || got.Headers["x-tenant"] != "acme" || got.RoutingKey != "order.eu.created" {
+		t.Errorf("delivered %q content_type %q headers %v key %q", got.Body, got.ContentType, got.Headers, got.RoutingKey)
 	}
 }
 
 func TestMandatoryReturnShown(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	declare(t, bus)
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	m.SetField(publish.FieldExchange, "orders")
 	m.SetField(publish.FieldKey, "order.us.created")
 	m.SetField(publish.FieldBody, "hello")
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	last := m.Last()
 	if last == nil || last.Err != nil || last.Result.Returned != 1 || last.Result.Returns[0].Code != 312 {
 		t.Fatalf("result %+v", last)
@@ -104,10 +91,10 @@ func TestMandatoryReturnShown(t *testing.T) {
 	// Mandatory off: the broker drops it, and the form says confirmed.
 	m.SetField(publish.FieldKey, "order.us.dropped")
 	for m.Focused() != publish.FieldMandatory {
-		press(m, "tab")
+		d.Press("tab")
 	}
-	press(m, "space")
-	run(m, press(m, "ctrl+s"))
+	d.Press("space")
+	d.Do("ctrl+s")
 	if last := m.Last(); last == nil || last.Options.Mandatory || last.Result.Returned != 0 || last.Result.Acked != 1 {
 		t.Fatalf("with mandatory off: %+v", last)
 	}
@@ -117,14 +104,14 @@ func TestMandatoryReturnShown(t *testing.T) {
 }
 
 func TestRefusedPublishShown(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	bus.Refresh(t)
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	m.SetField(publish.FieldExchange, "nowhere")
 	if !strings.Contains(screen(m), "no such exchange in this vhost") {
 		t.Errorf("a missing exchange is not flagged:\n%s", screen(m))
 	}
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	last := m.Last()
 	if last == nil || last.Err == nil {
 		t.Fatalf("publish to a missing exchange: %+v", last)
@@ -135,13 +122,13 @@ func TestRefusedPublishShown(t *testing.T) {
 }
 
 func TestBadFieldBlocksPublish(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	declare(t, bus)
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	m.SetField(publish.FieldExchange, "orders")
 	m.SetField(publish.FieldKey, "order.eu.x")
 	m.SetField(publish.FieldProp+3, "high") // priority
-	fl := run(m, press(m, "ctrl+s"))
+	fl := d.Do("ctrl+s")
 	if len(fl) != 1 || fl[0].Level != common.LevelError || !strings.Contains(fl[0].Text, "priority") {
 		t.Fatalf("flashes %v", fl)
 	}
@@ -154,13 +141,13 @@ func TestBadFieldBlocksPublish(t *testing.T) {
 }
 
 func TestReadOnlyDisablesPublish(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	declare(t, bus)
 	bus.Common.ReadOnly = true
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	m.SetField(publish.FieldExchange, "orders")
 	m.SetField(publish.FieldKey, "order.eu.created")
-	fl := run(m, press(m, "ctrl+s"))
+	fl := d.Do("ctrl+s")
 	if len(fl) != 1 || !strings.Contains(fl[0].Text, "read-only") {
 		t.Fatalf("flashes %v", fl)
 	}
@@ -173,22 +160,22 @@ func TestReadOnlyDisablesPublish(t *testing.T) {
 }
 
 func TestEditingKeys(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	declare(t, bus)
-	m := newForm(bus)
+	m, d := newForm(t, bus)
 	if !m.Capturing() {
 		t.Fatal("a new form does not edit")
 	}
-	press(m, "shift+tab")
+	d.Press("shift+tab")
 	if m.Focused() != publish.FieldRepeat {
 		t.Errorf("shift+tab from the exchange focuses %d, want the repeat count", m.Focused())
 	}
-	press(m, "tab", "tab", "tab")
+	d.Press("tab", "tab", "tab")
 	if m.Focused() != publish.FieldHeaders {
 		t.Errorf("tab ×3 focuses %d", m.Focused())
 	}
 	// Enter in the headers is a new line, not the next field.
-	press(m, "a=1", "enter", "b=2")
+	d.Press("a=1", "enter", "b=2")
 	if got := m.Form().Headers; got != "a=1\nb=2" {
 		t.Errorf("headers %q", got)
 	}
@@ -198,7 +185,7 @@ func TestEditingKeys(t *testing.T) {
 	if m.Esc() {
 		t.Error("esc when not editing should let the root go back")
 	}
-	press(m, "i")
+	d.Press("i")
 	if !m.Capturing() {
 		t.Error("i does not edit again")
 	}

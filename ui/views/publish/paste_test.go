@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
 	"github.com/kaiten-bus/kaiten/ui/views/publish"
 )
@@ -17,7 +18,7 @@ func TestPasteIsSafe(t *testing.T) {
 	m.SetSize(80, 21)
 	m.Update(tea.PasteMsg{Content: "orders\x1b]0;pwned\x07"})
 	for m.Focused() != publish.FieldBody {
-		press(m, "tab")
+		drive.Type(m, "tab")
 	}
 	m.Update(tea.PasteMsg{Content: "line1\n\x1b[2Jline2\x07"})
 	f := m.Form()

@@ -3,12 +3,9 @@ package rpc_test
 import (
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
-	"github.com/kaiten-bus/kaiten/themes"
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
-	"github.com/kaiten-bus/kaiten/ui/styles"
 	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
 
@@ -16,13 +13,10 @@ import (
 // queues, editing the oslo topic.
 func bigConsole(b *testing.B) (*rpc.Model, *common.Common) {
 	b.Helper()
-	c := &common.Common{Styles: styles.New(themes.Dark(), false), Data: &common.Data{}, Vhost: "/"}
-	for _, u := range fixture.Big(100_000, 3) {
-		c.Data.Apply(u)
-	}
+	c := drive.Common(fixture.Big(100_000, 3)...)
 	m := rpc.New(c)
 	m.SetSize(160, 45)
-	press(m, "nova", "tab", "comp")
+	drive.Type(m, "nova", "tab", "comp")
 	return m, c
 }
 
@@ -30,11 +24,7 @@ func bigConsole(b *testing.B) (*rpc.Model, *common.Common) {
 // to drawn frame.
 func BenchmarkTopicKeystroke(b *testing.B) {
 	m, _ := bigConsole(b)
-	keys := []tea.KeyPressMsg{{Code: 'u', Text: "u"}, {Code: tea.KeyBackspace}}
-	for i := 0; b.Loop(); i++ {
-		m.Update(keys[i%2])
-		_ = m.View()
-	}
+	drive.BenchKeys(b, m, "u", "backspace")
 }
 
 // BenchmarkRefresh is what a new snapshot of 100,000 queues costs the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
+	"github.com/kaiten-bus/kaiten/ui/components/form"
 )
 
 // Mode is the kind of RPC the console speaks.
@@ -55,16 +56,7 @@ type AMQPForm struct {
 }
 
 // FieldError is a field that cannot be read.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-// Error names the field and says what is wrong.
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-
-// Unwrap returns the cause.
-func (e *FieldError) Unwrap() error { return e.Err }
+type FieldError = form.FieldError
 
 // ParseTimeout reads a timeout: whole or decimal seconds ("60", "2.5")
 // or a Go duration ("90s", "2m"); empty is def.
@@ -141,7 +133,7 @@ func (f OsloForm) Build(call bool) (model.OsloTarget, model.OsloRequest, time.Du
 // Build reads the form into the request and how long a call waits.
 func (f AMQPForm) Build() (broker.Publishing, time.Duration, error) {
 	p := broker.Publishing{Exchange: f.Exchange, RoutingKey: f.RoutingKey, Body: []byte(f.Body)}
-	if looksJSON(f.Body) {
+	if form.LooksJSON(f.Body) {
 		p.Properties.ContentType = "application/json"
 		p.Properties.Has |= model.HasContentType
 	}
@@ -150,10 +142,4 @@ func (f AMQPForm) Build() (broker.Publishing, time.Duration, error) {
 		return p, 0, &FieldError{Field: "timeout", Err: err}
 	}
 	return p, timeout, nil
-}
-
-// looksJSON reports whether a body starts like a JSON object or array.
-func looksJSON(s string) bool {
-	s = strings.TrimSpace(s)
-	return strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[")
 }

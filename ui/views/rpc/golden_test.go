@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
 	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
@@ -23,14 +24,14 @@ func TestGolden(t *testing.T) {
 		fill func(m *rpc.Model)
 	}{
 		{"oslo", func(m *rpc.Model) {
-			press(m, "tab", "comp")
+			drive.Type(m, "tab", "comp")
 		}},
 		{"oslo-filled", func(m *rpc.Model) {
-			press(m, "nova", "tab", "compute.host1", "tab", "tab", "ping", "tab", `{"arg": "kaiten"}`)
+			drive.Type(m, "nova", "tab", "compute.host1", "tab", "tab", "ping", "tab", `{"arg": "kaiten"}`)
 			m.Esc()
 		}},
 		{"amqp", func(m *rpc.Model) {
-			press(m, "ctrl+o", "orders", "tab", "order.eu.created", "tab", `{"id": 7}`)
+			drive.Type(m, "ctrl+o", "orders", "tab", "order.eu.created", "tab", `{"id": 7}`)
 		}},
 	} {
 		for _, size := range terminals {

@@ -6,19 +6,13 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kaiten-bus/kaiten/demo"
-	"github.com/kaiten-bus/kaiten/ui/common"
-	"github.com/kaiten-bus/kaiten/ui/internal/livebus"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
-
-func press(m *rpc.Model, keys ...string) tea.Cmd { return livebus.Press(m, keys...) }
-
-func run(m *rpc.Model, cmd tea.Cmd) []common.FlashMsg { return livebus.Run(m, cmd) }
 
 func screen(m *rpc.Model) string { return ansi.Strip(m.View()) }
 
@@ -33,7 +27,7 @@ func allLines(m *rpc.Model) string {
 
 // echoServer answers requests on a queue of its own with "echo: " and
 // the body, to reply_to with the request's correlation id.
-func echoServer(t *testing.T, bus *livebus.Bus, queue string) {
+func echoServer(t *testing.T, bus *drive.Bus, queue string) {
 	t.Helper()
 	ch := bus.Channel(t)
 	if _, err := ch.QueueDeclare(queue, false, false, false, false, nil); err != nil {
@@ -53,22 +47,23 @@ func echoServer(t *testing.T, bus *livebus.Bus, queue string) {
 }
 
 func TestPlainCallToGoResponder(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	echoServer(t, bus, "rpc.echo")
 	bus.Refresh(t)
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(120, 40)
-	press(m, "ctrl+o")
+	d.Press("ctrl+o")
 	if m.Mode() != rpc.ModeAMQP {
 		t.Fatal("ctrl+o does not switch to plain AMQP")
 	}
 	// The default exchange's keys complete from the queue names.
-	press(m, "tab", "rpc.e", "down")
+	d.Press("tab", "rpc.e", "down")
 	if got := m.AMQPForm().RoutingKey; got != "rpc.echo" {
 		t.Fatalf("key completion gave %q", got)
 	}
-	press(m, "tab", `{"n": 1}`, "tab", "5")
-	if fl := run(m, press(m, "ctrl+s")); len(fl) != 0 {
+	d.Press("tab", `{"n": 1}`, "tab", "5")
+	if fl := d.Do("ctrl+s"); len(fl) != 0 {
 		t.Fatalf("flashes %v", fl)
 	}
 	e := m.Shown()
@@ -90,7 +85,7 @@ func TestPlainCallToGoResponder(t *testing.T) {
 
 	// A cast publishes and returns; the responder's reply to it goes to
 	// nobody.
-	run(m, press(m, "ctrl+t"))
+	d.Do("ctrl+t")
 	if e := m.Shown(); e.Call || !e.Done || e.Err != nil || e.Cast == nil {
 		t.Fatalf("cast %+v", e)
 	}
@@ -100,18 +95,19 @@ func TestPlainCallToGoResponder(t *testing.T) {
 }
 
 func TestPlainCallTimesOut(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	ch := bus.Channel(t)
 	if _, err := ch.QueueDeclare("rpc.nobody", false, false, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	bus.Refresh(t)
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(80, 21)
 	m.SetMode(rpc.ModeAMQP)
 	m.SetField(rpc.ModeAMQP, rpc.AMQPKey, "rpc.nobody")
 	m.SetField(rpc.ModeAMQP, rpc.AMQPTimeout, "0.3")
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	e := m.Shown()
 	if e == nil || e.Err == nil {
 		t.Fatalf("entry %+v", e)
@@ -121,48 +117,45 @@ func TestPlainCallTimesOut(t *testing.T) {
 	}
 	// An unroutable call says so.
 	m.SetField(rpc.ModeAMQP, rpc.AMQPKey, "no.such.queue")
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	if e := m.Shown(); e.Err == nil || !strings.Contains(e.Err.Error(), "312 NO_ROUTE") {
 		t.Errorf("unroutable call: %+v", e)
 	}
 }
 
 // startDemo runs the demo bus's simulated oslo services on the broker.
-func startDemo(t *testing.T, bus *livebus.Bus) {
+func startDemo(t *testing.T, bus *drive.Bus) {
 	t.Helper()
-	d, err := demo.Start(context.Background(), demo.Options{URL: bus.URL, Seed: 7, Rate: 0.5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Stop)
+	bus.Demo(t, demo.Options{Seed: 7, Rate: 0.5})
 	bus.Refresh(t)
 }
 
 func TestOsloCallToDemo(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	startDemo(t, bus)
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(120, 40)
 	if m.Mode() != rpc.ModeOslo {
 		t.Fatal("the console does not start in oslo mode")
 	}
 	// The targets complete from the discovered topology: the control
 	// exchange, the topic on it, a server of the topic.
-	press(m, "no", "down")
+	d.Press("no", "down")
 	if got := m.OsloForm().Exchange; got != "nova" {
 		t.Fatalf("exchange completion gave %q (control exchanges %v)", got, m.Topology().ControlExchanges)
 	}
-	press(m, "tab", "comp", "down")
+	d.Press("tab", "comp", "down")
 	if got := m.OsloForm().Topic; got != "compute" {
 		t.Fatalf("topic completion gave %q", got)
 	}
-	press(m, "tab", "down")
+	d.Press("tab", "down")
 	if got := m.OsloForm().Server; !strings.HasPrefix(got, "host") {
 		t.Fatalf("server completion gave %q", got)
 	}
 	m.SetField(rpc.ModeOslo, rpc.OsloServer, "host1")
-	press(m, "tab", "ping", "tab", `{"arg": "kaiten"}`, "tab", `{"user_id": "u1"}`, "tab", "baseapi", "tab", "1.1", "tab", "20")
-	if fl := run(m, press(m, "ctrl+s")); len(fl) != 0 {
+	d.Press("tab", "ping", "tab", `{"arg": "kaiten"}`, "tab", `{"user_id": "u1"}`, "tab", "baseapi", "tab", "1.1", "tab", "20")
+	if fl := d.Do("ctrl+s"); len(fl) != 0 {
 		t.Fatalf("flashes %v", fl)
 	}
 	e := m.Shown()
@@ -183,21 +176,22 @@ func TestOsloCallToDemo(t *testing.T) {
 	m.SetField(rpc.ModeOslo, rpc.OsloServer, "")
 	m.SetField(rpc.ModeOslo, rpc.OsloMethod, "refresh_instance_security_rules")
 	m.SetField(rpc.ModeOslo, rpc.OsloFanout, "on")
-	run(m, press(m, "ctrl+t"))
+	d.Do("ctrl+t")
 	if e := m.Shown(); e.Call || e.Err != nil || e.Cast == nil || e.Sent.Exchange != "compute_fanout" {
 		t.Fatalf("fanout cast %+v", e)
 	}
 	// A call cannot be a fanout: the form says so and sends nothing.
-	fl := run(m, press(m, "ctrl+s"))
+	fl := d.Do("ctrl+s")
 	if len(fl) != 1 || !strings.Contains(fl[0].Text, "a call cannot be a fanout") || len(m.History()) != 2 {
 		t.Errorf("fanout call: flashes %v, %d in history", fl, len(m.History()))
 	}
 }
 
 func TestOsloRemoteExceptionAndHistory(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	startDemo(t, bus)
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(80, 21)
 	set := func(f int, v string) { m.SetField(rpc.ModeOslo, f, v) }
 	set(rpc.OsloExchange, "nova")
@@ -206,7 +200,7 @@ func TestOsloRemoteExceptionAndHistory(t *testing.T) {
 	set(rpc.OsloMethod, "nosuch")
 	set(rpc.OsloVersion, "6.0")
 	set(rpc.OsloTimeout, "20")
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	e := m.Shown()
 	if e == nil || e.Err != nil || e.OsloReply == nil || e.OsloReply.Failure == nil {
 		t.Fatalf("entry %+v", e)
@@ -226,7 +220,7 @@ func TestOsloRemoteExceptionAndHistory(t *testing.T) {
 	}
 	// The traceback is longer than the pane at 80×24: it scrolls.
 	before := screen(m)
-	press(m, "pgdown")
+	d.Press("pgdown")
 	if screen(m) == before {
 		t.Errorf("pgdown does not scroll the traceback:\n%s", before)
 	}
@@ -235,7 +229,7 @@ func TestOsloRemoteExceptionAndHistory(t *testing.T) {
 	// loads it into the form, r runs it again.
 	set(rpc.OsloMethod, "oslo_rpc_server_ping")
 	set(rpc.OsloVersion, "")
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	if got := m.Shown().OsloReply.Result.String(); got != `"pong"` {
 		t.Fatalf("ping: %s", got)
 	}
@@ -243,25 +237,26 @@ func TestOsloRemoteExceptionAndHistory(t *testing.T) {
 		t.Errorf("the history does not list both calls:\n%s", screen(m))
 	}
 	m.Esc() // as the root does on esc
-	press(m, "down")
+	d.Press("down")
 	if m.Shown().Oslo.Method != "nosuch" {
 		t.Fatalf("↓ shows %q", m.Shown().Oslo.Method)
 	}
-	run(m, press(m, "r"))
+	d.Do("r")
 	if n := len(m.History()); n != 3 || m.Shown().Oslo.Method != "nosuch" || m.Shown().OsloReply == nil || m.Shown().OsloReply.Failure == nil {
 		t.Fatalf("r re-ran %+v (%d in history)", m.Shown(), n)
 	}
 	m.Esc()
-	press(m, "down", "enter")
+	d.Press("down", "enter")
 	if !m.Capturing() || m.OsloForm().Method != "oslo_rpc_server_ping" {
 		t.Errorf("enter on a past call: editing %v, method %q", m.Capturing(), m.OsloForm().Method)
 	}
 }
 
 func TestOsloCallTimesOut(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	startDemo(t, bus)
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(80, 21)
 	m.SetField(rpc.ModeOslo, rpc.OsloExchange, "nova")
 	m.SetField(rpc.ModeOslo, rpc.OsloTopic, "compute")
@@ -269,7 +264,7 @@ func TestOsloCallTimesOut(t *testing.T) {
 	m.SetField(rpc.ModeOslo, rpc.OsloMethod, "ping")
 	m.SetField(rpc.ModeOslo, rpc.OsloTimeout, "500ms")
 	start := time.Now()
-	run(m, press(m, "ctrl+s"))
+	d.Do("ctrl+s")
 	e := m.Shown()
 	if e == nil || e.Err == nil {
 		t.Fatalf("entry %+v", e)
@@ -283,15 +278,16 @@ func TestOsloCallTimesOut(t *testing.T) {
 }
 
 func TestReadOnlyDisablesCalls(t *testing.T) {
-	bus := livebus.Start(t)
+	bus := drive.Start(t)
 	bus.Refresh(t)
 	bus.Common.ReadOnly = true
 	m := rpc.New(bus.Common)
+	d := drive.New(t, m)
 	m.SetSize(80, 21)
 	m.SetField(rpc.ModeOslo, rpc.OsloTopic, "compute")
 	m.SetField(rpc.ModeOslo, rpc.OsloMethod, "ping")
 	m.Esc()
-	fl := run(m, press(m, "ctrl+s"))
+	fl := d.Do("ctrl+s")
 	if len(fl) != 1 || !strings.Contains(fl[0].Text, "read-only") || len(m.History()) != 0 {
 		t.Fatalf("flashes %v, history %d", fl, len(m.History()))
 	}

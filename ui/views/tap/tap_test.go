@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
@@ -38,23 +37,7 @@ func tapOn(t *testing.T, s *broker.Session, x string) (*Model, *drive.Driver) {
 }
 
 // declare declares a topic exchange with a queue bound to it by "#".
-func declare(t *testing.T, s *broker.Session, x, q string) {
-	t.Helper()
-	ch, err := s.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ch.Close()
-	if err := ch.ExchangeDeclare(x, "topic", false, true, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ch.QueueDeclare(q, false, true, false, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.QueueBind(q, "#", x, false, nil); err != nil {
-		t.Fatal(err)
-	}
-}
+func declare(t *testing.T, s *broker.Session, x, q string) { drive.Declare(t, s, x, "topic", q, "#") }
 
 func publish(t *testing.T, s *broker.Session, x, key, body string, headers model.Table) {
 	t.Helper()
@@ -68,22 +51,6 @@ func publish(t *testing.T, s *broker.Session, x, key, body string, headers model
 	}
 }
 
-// bindingsFrom lists the destinations bound to an exchange.
-func bindingsFrom(t *testing.T, s *broker.Session, x string) []string {
-	t.Helper()
-	bs, err := s.API().Bindings(context.Background(), "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, b := range bs {
-		if b.Source == x {
-			out = append(out, b.Destination)
-		}
-	}
-	return out
-}
-
 func TestTapShowsWhatIsPublishedAndTakesNothing(t *testing.T) {
 	s := drive.Session(t, false)
 	declare(t, s, "tap.t1", "tap.t1.q")
@@ -93,7 +60,7 @@ func TestTapShowsWhatIsPublishedAndTakesNothing(t *testing.T) {
 		t.Errorf("no starting state:\n%s", ansi.Strip(v.View()))
 	}
 	d.Until("the tap to run", wait, v.List().Running)
-	if got := bindingsFrom(t, s, "tap.t1"); len(got) != 2 {
+	if got := drive.Bindings(t, s, "tap.t1"); len(got) != 2 {
 		t.Fatalf("bindings from the exchange while tapping: %v", got)
 	}
 	publish(t, s, "tap.t1", "order.eu.created", `{"id": 1}`, model.Table{"region": model.String("eu")})
@@ -120,7 +87,7 @@ func TestTapShowsWhatIsPublishedAndTakesNothing(t *testing.T) {
 	if cmd := v.Stop(); cmd != nil {
 		cmd()
 	}
-	if got := bindingsFrom(t, s, "tap.t1"); len(got) != 1 || got[0] != "tap.t1.q" {
+	if got := drive.Bindings(t, s, "tap.t1"); len(got) != 1 || got[0] != "tap.t1.q" {
 		t.Errorf("bindings after the tap stopped: %v", got)
 	}
 	publish(t, s, "tap.t1", "order.late", "after", nil)
@@ -140,7 +107,7 @@ func TestTapStoppedWhileStartingLeavesNothing(t *testing.T) {
 	}
 	d.Run(start)
 	d.Settle(time.Second)
-	if got := bindingsFrom(t, s, "tap.t2"); len(got) != 1 {
+	if got := drive.Bindings(t, s, "tap.t2"); len(got) != 1 {
 		t.Errorf("a tap stopped while starting left bindings: %v", got)
 	}
 	if v.List().Running() {
@@ -195,26 +162,22 @@ func TestGolden(t *testing.T) {
 	publish(t, s, "tap.golden", "évènement.交換", "\xff\xfe\x00binary", nil)
 	d.Until("three messages", wait, func() bool { return v.List().Len() == 3 })
 	drive.Stamp(v.List())
-	for _, size := range []struct {
-		name string
-		w, h int
-	}{{"80x24", 80, 21}, {"160x48", 160, 45}} {
-		t.Run(size.name, func(t *testing.T) {
-			v.SetSize(size.w, size.h)
-			golden.RequireEqual(t, ansi.Strip(v.View()))
+	for _, size := range drive.Sizes {
+		t.Run(size.Name, func(t *testing.T) {
+			v.SetSize(size.W, size.H)
+			drive.Golden(t, v)
 		})
-		t.Run(size.name+"-detail", func(t *testing.T) {
-			v.SetSize(size.w, size.h)
-			v.Update(tea.KeyPressMsg{Code: 'g', Text: "g"})
-			v.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		t.Run(size.Name+"-detail", func(t *testing.T) {
+			v.SetSize(size.W, size.H)
+			drive.Type(v, "g", "enter")
 			defer v.Esc()
-			golden.RequireEqual(t, ansi.Strip(v.View()))
+			drive.Golden(t, v)
 		})
 	}
 	t.Run("picker-80x24", func(t *testing.T) {
 		p := New(fixture.Common(), common.Ref{})
-		p.SetSize(80, 21)
-		golden.RequireEqual(t, ansi.Strip(p.View()))
+		p.SetSize(drive.Sizes[0].W, drive.Sizes[0].H)
+		drive.Golden(t, p)
 	})
 }
 

@@ -1,15 +1,7 @@
 package trace
 
 import (
-	"bytes"
-	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net"
-	"net/http"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -19,9 +11,10 @@ import (
 	amqp "github.com/rabbitmq/amqp091-go"
 
 	"github.com/kaiten-bus/kaiten/broker"
-	"github.com/kaiten-bus/kaiten/broker/embedded"
+	"github.com/kaiten-bus/kaiten/internal/testenv"
 	"github.com/kaiten-bus/kaiten/themes"
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/internal/drive"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
 	"github.com/kaiten-bus/kaiten/ui/styles"
 )
@@ -85,68 +78,17 @@ func (b liveBus) open(t *testing.T) *common.Common {
 // startEmbedded starts an embedded broker for the test.
 func startEmbedded(t *testing.T) liveBus {
 	t.Helper()
-	br, err := embedded.Start(context.Background(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = br.Close() })
-	return liveBus{amqpURL: br.AMQPURL(), apiURL: br.APIURL(), vhost: "/"}
+	bus := drive.Start(t)
+	return liveBus{amqpURL: bus.URL, apiURL: bus.APIURL, vhost: "/"}
 }
 
-// rabbitMQ returns a scratch vhost on the RabbitMQ of KAITEN_TEST_AMQP_URL
-// and KAITEN_TEST_API_URL, else 127.0.0.1 with guest/guest. Without one
-// the test skips, except under CI=true, where it fails.
+// rabbitMQ returns a scratch vhost on the RabbitMQ the integration tests
+// run against (internal/testenv: skips without one, fails under CI=true).
 func rabbitMQ(t *testing.T) liveBus {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("live broker tests are not short")
-	}
-	amqpURL := cmp.Or(os.Getenv("KAITEN_TEST_AMQP_URL"), "amqp://guest:guest@127.0.0.1:5672/")
-	apiURL := cmp.Or(os.Getenv("KAITEN_TEST_API_URL"), "http://127.0.0.1:15672")
-	au, err := url.Parse(amqpURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hu, err := url.Parse(apiURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, addr := range []string{au.Host, hu.Host} {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("no RabbitMQ at %s (CI=true, so this fails): %v", addr, err)
-			}
-			t.Skipf("no RabbitMQ at %s: %v", addr, err)
-		}
-		_ = c.Close()
-	}
-	user := au.User.Username()
-	pass, _ := au.User.Password()
-	do := func(method, path, body string) {
-		req, err := http.NewRequest(method, strings.TrimSuffix(apiURL, "/")+path, bytes.NewBufferString(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.SetBasicAuth(user, pass)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
-		if resp.StatusCode >= 300 && method != http.MethodDelete {
-			t.Fatalf("%s %s: %s", method, path, resp.Status)
-		}
-	}
-	rnd := make([]byte, 4)
-	_, _ = rand.Read(rnd)
-	vhost := "kaiten-verify-" + hex.EncodeToString(rnd)
-	do(http.MethodPut, "/api/vhosts/"+vhost, "{}")
-	t.Cleanup(func() { do(http.MethodDelete, "/api/vhosts/"+vhost, "") })
-	do(http.MethodPut, "/api/permissions/"+vhost+"/"+url.PathEscape(user), `{"configure":".*","write":".*","read":".*"}`)
-	au.Path = "/" + vhost
-	return liveBus{amqpURL: au.String(), apiURL: apiURL, vhost: vhost}
+	r := testenv.RabbitMQ(t)
+	vhost := r.Vhost(t, "kaiten-verify-")
+	return liveBus{amqpURL: r.VhostURL(vhost), apiURL: r.APIURL, vhost: vhost}
 }
 
 func exchangeRef(vhost, name string) common.Ref {

@@ -73,6 +73,8 @@ func runTUI(ctx context.Context, args []string, stderr io.Writer) int {
 			return exitFailed
 		}
 		defer stop()
+		// --read-only and --vhost hold on the embedded broker too.
+		cfg.ReadOnly, cfg.Vhost = f.sel.ReadOnly, f.sel.Vhost
 		f.learn = embeddedLessons(cfg)
 	}
 	if err != nil {

@@ -144,3 +144,25 @@ func TestTUISmokeEmbeddedDemo(t *testing.T) {
 	s.keys(false, "C-c")
 	s.waitFor("kaiten exited 0", 10*time.Second)
 }
+
+// TestTUISmokeEmbeddedReadOnly: --read-only holds on the embedded demo
+// broker too: the header says so and publishing is refused.
+func TestTUISmokeEmbeddedReadOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	_, err := exec.LookPath("tmux")
+	needOrSkip(t, err == nil, "tmux is not installed (apt-get install tmux)")
+	bin := buildKaiten(t)
+	home := t.TempDir()
+	s := startTmux(t, bin+" --read-only; echo kaiten exited $?; sleep 60",
+		"KAITEN_URL=", "HOME="+home, "XDG_CONFIG_HOME="+home)
+	s.waitFor("embedded demo broker", 30*time.Second)
+	s.waitFor("● read-only", 10*time.Second)
+	s.keys(true, ":publish ingress")
+	s.keys(false, "Enter")
+	s.keys(false, "C-s")
+	s.waitFor("publishing is disabled", 10*time.Second)
+	s.keys(false, "C-c")
+	s.waitFor("kaiten exited 0", 10*time.Second)
+}

@@ -60,6 +60,10 @@ type SnapshotOptions struct {
 	PageSize int
 	// Parallel bounds the requests in flight; 0 means 4.
 	Parallel int
+	// AllVhosts lists every vhost in Snapshot.Vhosts even when Vhost
+	// names one, so that a view of one vhost can still offer the others
+	// (the vhost list is cheap; the objects of other vhosts are not).
+	AllVhosts bool
 }
 
 // Snapshot is the broker's objects at one moment: of one vhost, or of
@@ -142,7 +146,7 @@ func (a *API) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error
 			}
 		})
 	}
-	run(func() error { return a.snapshotTotals(ctx, s) })
+	run(func() error { return a.snapshotTotals(ctx, s, o.AllVhosts) })
 	fetches := [numKinds]func() error{
 		KindExchanges:   func() (err error) { s.Exchanges, err = a.Exchanges(ctx, o.Vhost, lo); return },
 		KindQueues:      func() (err error) { s.Queues, err = a.Queues(ctx, o.Vhost, lo); return },
@@ -172,6 +176,11 @@ func (a *API) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error
 	if first == nil && ctx.Err() != nil {
 		first = ctx.Err()
 	}
+	if o.Vhost != "" && errors.Is(first, ErrNotFound) && !errors.Is(first, ErrVhostNotFound) {
+		// Whichever list answered first, a 404 for a vhost's list is
+		// the vhost missing (deleted while we looked, or never there).
+		first = vhostNotFound(a.ep.URL, o.Vhost, first)
+	}
 	if first != nil {
 		return nil, first
 	}
@@ -182,28 +191,39 @@ func (a *API) Snapshot(ctx context.Context, o SnapshotOptions) (*Snapshot, error
 	return s, nil
 }
 
-// snapshotTotals fetches the overview and the vhosts in view.
-func (a *API) snapshotTotals(ctx context.Context, s *Snapshot) error {
+// snapshotTotals fetches the overview and the vhosts in view, or all of
+// them.
+func (a *API) snapshotTotals(ctx context.Context, s *Snapshot, all bool) error {
 	ov, err := a.Overview(ctx)
 	if err != nil {
 		return err
 	}
 	s.Overview = *ov
-	if s.Vhost == "" {
+	switch {
+	case s.Vhost == "":
 		s.Vhosts, err = a.Vhosts(ctx)
-	} else {
+	case all:
+		if s.Vhosts, err = a.Vhosts(ctx); err == nil && !slices.ContainsFunc(s.Vhosts, func(v VhostInfo) bool { return v.Name == s.Vhost }) {
+			err = vhostNotFound(a.ep.URL, s.Vhost, ErrNotFound)
+		}
+	default:
 		var v *VhostInfo
 		if v, err = a.Vhost(ctx, s.Vhost); err == nil {
 			s.Vhosts = []VhostInfo{*v}
 		} else if errors.Is(err, ErrNotFound) {
-			err = &Error{
-				Kind: ErrVhostNotFound, Service: ServiceAPI, Op: "cannot list vhost " + strconv.Quote(s.Vhost), Target: a.ep.URL,
-				Reason: "vhost not found", Fix: "choose one that exists with --vhost", Err: err,
-			}
+			err = vhostNotFound(a.ep.URL, s.Vhost, err)
 		}
 	}
 	s.TotalsTaken = time.Now()
 	return err
+}
+
+// vhostNotFound is the error for a vhost the broker does not have.
+func vhostNotFound(api, vhost string, cause error) error {
+	return &Error{
+		Kind: ErrVhostNotFound, Service: ServiceAPI, Op: "cannot list vhost " + strconv.Quote(vhost), Target: api,
+		Reason: "vhost not found", Fix: "choose one that exists with --vhost", Err: cause,
+	}
 }
 
 // statsDisabled reports whether err is a node refusing a list because its

@@ -136,7 +136,9 @@ func (a *App) restartPoll() tea.Cmd {
 	}
 	a.pollID++
 	return startPoll(a.ctx, a.opts.Backend, a.pollID, broker.PollOptions{
-		Snapshot: broker.SnapshotOptions{Stats: true},
+		// Only the vhost in view is fetched: the objects of other
+		// vhosts can be most of a big broker. The vhost list is cheap.
+		Snapshot: broker.SnapshotOptions{Vhost: a.common.Vhost, AllVhosts: true, Stats: true},
 		Interval: a.opts.Refresh,
 	})
 }

@@ -93,6 +93,11 @@ func runCmd(a *App, cmd tea.Cmd) {
 			runCmd(a, c)
 		}
 	case nil, tea.QuitMsg:
+	case pollStartedMsg:
+		// A vhost change restarts polling; the tests' data is the
+		// fixture newApp loaded, and following the poller would wait
+		// for its refreshes forever.
+		msg.poller.Stop()
 	default:
 		_, next := a.Update(msg)
 		runCmd(a, next)

@@ -183,12 +183,17 @@ func (a *App) navigate(msg common.NavigateMsg) tea.Cmd {
 // setVhost shows another vhost; the data holds every vhost, so no fetch
 // is needed.
 func (a *App) setVhost(name string) tea.Cmd {
+	changed := name != a.common.Vhost
 	a.common.Vhost = name
+	var poll tea.Cmd
+	if changed {
+		poll = a.restartPoll()
+	}
 	label := "all vhosts"
 	if name != "" {
 		label = "vhost " + common.Clean(name)
 	}
-	return tea.Batch(a.broadcast(common.RefreshMsg{}), common.Flash(common.LevelInfo, "showing "+label))
+	return tea.Batch(poll, a.broadcast(common.RefreshMsg{}), common.Flash(common.LevelInfo, "showing "+label))
 }
 
 // onMouse sends clicks and the wheel to the focused view, in the body's

@@ -57,3 +57,33 @@ func TestHeartbeatKeepsAlive(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHeartbeatAfterTraffic: amqp091-go closes a connection that heard
+// nothing for 1.5 intervals, so after the last frame the server must
+// heartbeat within one interval, not two: an RPC just after the server's
+// check must not leave the client waiting until the check after next (the
+// demo's basic.get worker lost its connection every 15 s that way).
+func TestHeartbeatAfterTraffic(t *testing.T) {
+	t.Parallel()
+	b := startBroker(t, Options{})
+	conn, err := amqp.DialConfig(b.AMQPURL(), amqp.Config{Heartbeat: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ch := openCh(t, conn)
+	q, err := ch.QueueDeclare("", false, true, true, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each idle gap starts at a different phase of the server's checks.
+	for i := range 5 {
+		if _, _, err := ch.Get(q.Name, false); err != nil {
+			t.Fatalf("get %d: %v", i, err)
+		}
+		time.Sleep(2300 * time.Millisecond)
+		if conn.IsClosed() {
+			t.Fatalf("closed in idle gap %d after a basic.get", i)
+		}
+	}
+}

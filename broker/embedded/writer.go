@@ -150,15 +150,17 @@ func (w *writer) stop(d time.Duration) bool {
 }
 
 // run is the writer goroutine. hb is the negotiated heartbeat interval (0
-// for none): it sends a heartbeat when an interval passed without a frame
-// written, and watches that the client sent something in the last two
-// intervals.
+// for none). Like RabbitMQ it looks every half interval and sends a
+// heartbeat when nothing was written in the last half, so the client
+// never waits more than one interval for a frame (amqp091-go gives up
+// after 1.5 intervals of silence); and it closes the connection when the
+// client sent nothing for two intervals.
 func (w *writer) run(hb time.Duration) {
 	defer close(w.done)
 	defer w.c.recoverPanic("writer")
 	var tick <-chan time.Time
 	if hb > 0 {
-		t := time.NewTicker(hb)
+		t := time.NewTicker(hb / 2)
 		defer t.Stop()
 		tick = t.C
 	}
@@ -181,7 +183,7 @@ func (w *writer) run(hb time.Duration) {
 			} else {
 				missed++
 			}
-			if missed >= 2 {
+			if missed >= 4 { // two intervals of half-interval ticks
 				w.c.log.Warn("missed heartbeats from client, closing", "timeout", hb)
 				w.flushAndExit()
 				return

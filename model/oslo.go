@@ -180,7 +180,7 @@ func DecodeOslo(body []byte) (OsloMessage, error) {
 	inner, hasMsg := v.Get(OsloMessageKey)
 	if !hasVer || !hasMsg {
 		m := classifyOslo(v)
-		if m.Kind == OsloUnknown {
+		if m.Kind == OsloUnknown || !bareOslo(m, v) {
 			return OsloMessage{}, nil
 		}
 		return m, nil
@@ -202,6 +202,24 @@ func DecodeOslo(body []byte) (OsloMessage, error) {
 	m.Envelope = ver.Text
 	m.Outer = v
 	return m, nil
+}
+
+// bareOslo reports whether a body without the 2.0 envelope has the whole
+// shape oslo's 1.0 form gives each kind, so that any JSON with a
+// "result" or a "method" key is not taken for oslo's: a request has its
+// method and args, a reply both result and failure, a notification its
+// publisher_id, event_type and payload.
+func bareOslo(m OsloMessage, body PyValue) bool {
+	switch m.Kind {
+	case OsloCall, OsloCast:
+		args, ok := body.Get("args")
+		return ok && args.Kind == PyObject
+	case OsloReply, OsloHeartbeat:
+		return body.Has("result") && body.Has("failure")
+	case OsloNotification:
+		return body.Has("publisher_id") && body.Has("payload")
+	}
+	return false
 }
 
 // classifyOslo fills the typed view of a message body.

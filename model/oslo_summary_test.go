@@ -107,7 +107,13 @@ func TestOsloSummary(t *testing.T) {
 			"", "reply_x", "reply to m1: null",
 		},
 		{"unknown", osloEnvelope(`"hi"`), "", "x", `oslo message "hi"`},
-		{"notification without publisher", `{"event_type": "e", "payload": {}}`, "nova", "n.info", "notification e"},
+		{"notification without publisher", osloEnvelope(`{"event_type": "e", "payload": {}}`), "nova", "n.info", "notification e"},
+		// Bare JSON is oslo's only with the whole shape of a kind: any
+		// body with a "result" or a "method" key is not.
+		{"plain JSON with a result", `{"user": "admin", "result": "ok"}`, "ingress", "audit.login", ""},
+		{"plain JSON with a method", `{"method": "GET", "path": "/"}`, "ingress", "audit.http", ""},
+		{"plain JSON with an event_type", `{"event_type": "login"}`, "ingress", "audit.login", ""},
+		{"bare reply", `{"result": 5, "failure": null, "ending": true, "_msg_id": "m1"}`, "", "reply_x", "reply to m1: 5"},
 	} {
 		m, err := DecodeOslo([]byte(c.body))
 		if err != nil {

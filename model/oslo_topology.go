@@ -188,7 +188,9 @@ func osloIsHex(s string, n int) bool {
 // routing key and queue name.
 func splitOsloPriority(name string) (topic string, ok bool) {
 	i := strings.LastIndexByte(name, '.')
-	if i <= 0 {
+	// oslo binds a notification queue with its exact topic: a wildcard
+	// ("*.error" of a monitoring exchange) is someone else's binding.
+	if i <= 0 || strings.ContainsAny(name[:i], "*#") {
 		return "", false
 	}
 	p := name[i+1:]

@@ -137,6 +137,17 @@ func TestDiscoverOsloEdges(t *testing.T) {
 	if !reflect.DeepEqual(got.Targets, want) {
 		t.Errorf("got %+v", got.Targets)
 	}
+	// A topic exchange binding "*.error" (a monitoring exchange fed by
+	// exchange-to-exchange bindings) is not an oslo notification pool, and
+	// the exchange is not a control exchange.
+	mon := Vhost{
+		Exchanges: []Exchange{{Name: "monitoring", Type: ExchangeTopic}},
+		Queues:    []Queue{{Name: "monitoring.errors"}},
+		Bindings:  []Binding{{Source: "monitoring", Destination: "monitoring.errors", RoutingKey: "*.error"}},
+	}
+	if got := DiscoverOslo(&mon); len(got.ControlExchanges) != 0 || len(got.Notifications) != 0 {
+		t.Errorf("a wildcard binding taken for oslo's: %+v", got)
+	}
 	// A dotted queue with no known topic is a topic of its own.
 	v.Exchanges = v.Exchanges[:1]
 	got = DiscoverOslo(&v)

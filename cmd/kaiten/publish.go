@@ -83,9 +83,15 @@ func publishCommand(ctx context.Context, cmd string, repeat bool, args []string,
 		fail(stderr, cmd, err)
 		return outcome(err)
 	}
-	if werr := writePublishResult(stdout, f.output, p, res, f.confirm); werr != nil {
-		fail(stderr, cmd, werr)
-		return exitFailed
+	// A publish the broker refused (no such exchange: the channel is
+	// closed after basic.publish went out) is said once, as the error,
+	// not also as "published"; JSON keeps its counts.
+	refused := err != nil && res.Acked == 0 && res.Returned == 0
+	if f.output == "json" || !refused {
+		if werr := writePublishResult(stdout, f.output, p, res, f.confirm); werr != nil {
+			fail(stderr, cmd, werr)
+			return exitFailed
+		}
 	}
 	if err != nil {
 		fail(stderr, cmd, err)

@@ -127,9 +127,9 @@ func TestCLIPublishConsume(t *testing.T) {
 		if code != exitFailed || res[0]["returned"] != 1.0 || len(returns) != 1 || returns[0].(map[string]any)["reply_code"] != 312.0 {
 			t.Errorf("unroutable publish: exit %d %q", code, out)
 		}
-		code, _, errOut = b.kaiten(t, "", "publish", "--exchange", "missing", "--body", "x")
-		if code != exitFailed || !strings.Contains(errOut, "404") {
-			t.Errorf("publish to a missing exchange: exit %d %q", code, errOut)
+		code, out, errOut = b.kaiten(t, "", "publish", "--exchange", "missing", "--body", "x")
+		if code != exitFailed || !strings.Contains(errOut, "404") || strings.Contains(out, "published") {
+			t.Errorf("publish to a missing exchange: exit %d, out %q, err %q; want the 404 only", code, out, errOut)
 		}
 
 		code, out, errOut = b.kaiten(t, "", "consume", "--queue", "q1", "--mode", "peek", "--count", "2", "--output", "json")

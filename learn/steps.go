@@ -115,10 +115,12 @@ type CallStep struct {
 }
 
 // ServeStep answers requests on Queue with Reply (default: "ok: " and
-// the request's body).
+// the request's body); with Calc it is a calculator, answering "2+3"
+// with "2+3 = 5".
 type ServeStep struct {
 	Queue string `yaml:"queue"`
 	Reply string `yaml:"reply,omitempty"`
+	Calc  bool   `yaml:"calc,omitempty"`
 }
 
 // kind names the step's kind, and counts the kinds set.

@@ -301,6 +301,9 @@ func (r *Run) serve(s *ServeStep) error {
 		for d := range ds {
 			if d.ReplyTo != "" {
 				body := cmp.Or(s.Reply, "ok: "+string(d.Body))
+				if s.Calc {
+					body = calculate(string(d.Body))
+				}
 				_ = a.ch.PublishWithContext(r.ctx, "", d.ReplyTo, false, false,
 					amqp.Publishing{CorrelationId: d.CorrelationId, Body: []byte(body), ContentType: "text/plain"})
 			}

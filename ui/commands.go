@@ -228,10 +228,26 @@ func runTrace(a *App, arg string) tea.Cmd {
 	return a.navigate(common.NavigateMsg{Kind: common.KindTrace})
 }
 
+// themeError says why a theme cannot be had, on one status line of the
+// width: an unknown name lists the themes (the catalog's own message also
+// names the user theme directory, too long for the line).
+func themeError(name string, err error, names []string, width int) string {
+	msg := common.Clean(err.Error())
+	if !strings.HasPrefix(msg, "no theme ") {
+		return msg
+	}
+	name = common.Truncate(common.Clean(name), 24)
+	short := fmt.Sprintf("no theme %q; try %s", name, strings.Join(names, ", "))
+	if common.Width(short)+1 <= width {
+		return short
+	}
+	return fmt.Sprintf("no theme %q; :theme then tab lists the %d themes", name, len(names))
+}
+
 func runTheme(a *App, arg string) tea.Cmd {
 	t, err := a.themes().Lookup(arg)
 	if err != nil {
-		return common.Flash(common.LevelError, common.Clean(err.Error()))
+		return common.Flash(common.LevelError, themeError(arg, err, a.themes().Names(), a.width))
 	}
 	a.setTheme(t)
 	a.themeChosen = true

@@ -52,17 +52,21 @@ func runTap(a *App, arg string) tea.Cmd {
 	return a.navigate(common.NavigateMsg{Kind: common.KindTap, Ref: ref})
 }
 
-// runConsume consumes a queue: "QUEUE [peek|ack|auto]", peek by default.
+// runConsume consumes a queue: "QUEUE [peek|ack|auto]", peek by default;
+// the mode is read in any case. A last word that is no mode is an error
+// about the mode, as the CLI's, unless the whole text names a queue (names
+// may hold spaces).
 func runConsume(a *App, arg string) tea.Cmd {
-	queue, modeText := arg, ""
+	queue, mode := arg, broker.ModePeek
 	if i := strings.LastIndexByte(arg, ' '); i > 0 {
-		if _, err := broker.ParseConsumeMode(strings.TrimSpace(arg[i+1:])); err == nil {
-			queue, modeText = strings.TrimSpace(arg[:i]), strings.TrimSpace(arg[i+1:])
+		word := strings.TrimSpace(arg[i+1:])
+		md, err := broker.ParseConsumeMode(strings.ToLower(word))
+		switch {
+		case err == nil:
+			queue, mode = strings.TrimSpace(arg[:i]), md
+		case !a.data.Ready() || !slices.Contains(queueNames(a), arg):
+			return common.Flash(common.LevelError, common.Clean(fmt.Sprintf("consume mode must be peek, ack or auto, not %q", word)))
 		}
-	}
-	mode := broker.ModePeek
-	if modeText != "" {
-		mode, _ = broker.ParseConsumeMode(modeText)
 	}
 	if queue == "" {
 		return common.Flash(common.LevelError, ":consume needs QUEUE [peek|ack|auto]")

@@ -70,7 +70,7 @@ func TestCommandErrorsAndLaterFeatures(t *testing.T) {
 		"nope":          `no command "nope"`,
 		"c":             ":c could be :connections, :channels, :consumers",
 		"theme":         ":theme needs NAME",
-		"theme mauve":   `no theme "mauve"; the themes are dark, light, high-contrast, ansi16`,
+		"theme mauve":   `no theme "mauve"; try dark, light, high-contrast, ansi16`,
 		"vhost nowhere": `no vhost "nowhere"; the vhosts are /, staging`,
 	} {
 		do(a, ":", line, "enter")

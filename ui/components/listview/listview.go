@@ -47,16 +47,35 @@ type Model struct {
 	src   Source
 	table table.Model
 	rows  table.Rows // the last rows of Source.Table
-	w, h  int
+	// all says the table shows every vhost, with a vhost column first.
+	all  bool
+	w, h int
 }
 
 // New returns a list view of a source; its rows come at the first
 // RefreshMsg, or now if data is there.
 func New(c *common.Common, src Source) *Model {
-	m := &Model{c: c, src: src, table: table.New(src.Columns)}
-	m.table.SortBy(src.SortCol, src.SortDesc)
+	m := &Model{c: c, src: src}
+	m.newTable(c.Vhost == "")
 	m.refresh()
 	return m
+}
+
+// newTable makes the table afresh: with the vhost column when all
+// vhosts are shown, sorted as the source says, the filter kept.
+func (m *Model) newTable(all bool) {
+	filter := m.table.Filter()
+	m.all, m.rows = all, nil
+	m.table = table.New(columnsFor(m.src.Columns, all))
+	col := m.src.SortCol
+	if all {
+		col++
+	}
+	m.table.SortBy(col, m.src.SortDesc)
+	m.table.SetSize(m.w, m.h)
+	if filter != "" {
+		m.table.SetFilter(filter)
+	}
 }
 
 // Kind returns the source's kind.
@@ -69,12 +88,21 @@ func (m *Model) Title() string { return m.src.Noun }
 func (m *Model) Table() *table.Model { return &m.table }
 
 func (m *Model) refresh() {
+	if all := m.c.Vhost == ""; all != m.all {
+		m.newTable(all)
+	}
 	switch {
 	case !m.c.Data.Ready():
 	case m.src.Table != nil:
 		rows, ch := m.src.Table(m.c, m.rows)
 		m.rows = rows
-		m.table.SetSource(rows, ch)
+		if m.all {
+			m.table.SetSource(withVhost(rows), shiftChange(ch))
+		} else {
+			m.table.SetSource(rows, ch)
+		}
+	case m.all:
+		m.table.SetSource(withVhost(table.RowList(m.src.Rows(m.c))), table.Change{})
 	default:
 		m.table.SetRows(m.src.Rows(m.c))
 	}

@@ -111,7 +111,7 @@ func (m *Model) scrollTo() {
 // line and the column titles.
 func (m *Model) click(x, y int) {
 	g := m.geometry()
-	row := y - 2
+	row := y - len(m.statusLines()) - 1
 	if row < 0 || row >= g.listH-1 || x >= g.listW {
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/styles"
@@ -21,7 +23,7 @@ type geometry struct {
 }
 
 func (m *Model) geometry() geometry {
-	h := max(m.h-1, 0) // the status line
+	h := max(m.h-len(m.statusLines()), 0)
 	switch {
 	case !m.detail:
 		return geometry{listW: m.w, listH: h}
@@ -44,7 +46,7 @@ func (m *Model) View() string {
 	}
 	g := m.geometry()
 	list := m.listView(g.listW, g.listH)
-	out := []string{m.statusLine()}
+	out := m.statusLines()
 	switch {
 	case !m.detail:
 		out = append(out, list...)
@@ -62,13 +64,39 @@ func (m *Model) View() string {
 	return common.Lines(strings.Join(out, "\n"), m.w, m.h)
 }
 
-// statusLine counts what the list holds and says what happened: the save
-// prompt while it is open.
-func (m *Model) statusLine() string {
+// maxEventLines bounds the lines a long stream event (a tap's note on an
+// alternate exchange, say) takes above the list.
+const maxEventLines = 3
+
+// statusLines counts what the list holds and says what happened: one
+// line, and the latest event wrapped under it when it does not fit
+// beside the counts.
+func (m *Model) statusLines() []string {
+	line, event, tone := m.statusLine()
+	if event == "" {
+		return []string{line}
+	}
+	st := m.c.Styles
+	if common.Width(line)+3+common.Width(event) <= m.w || m.w <= 2 {
+		return []string{line + st.Hint.Render(" · ") + st.Tone(tone).Render(event)}
+	}
+	out := []string{line}
+	for _, l := range strings.Split(ansi.Wrap(event, m.w-1, " "), "\n") {
+		if len(out) > maxEventLines {
+			break
+		}
+		out = append(out, " "+st.Tone(tone).Render(l))
+	}
+	return out
+}
+
+// statusLine is the counts, styled, and apart the latest event's text and
+// tone; the event is "" when there is none.
+func (m *Model) statusLine() (line, event string, tone styles.Tone) {
 	st := m.c.Styles
 	if m.saving {
 		label := " write JSON Lines to: "
-		return st.Prompt.Render(label) + m.path.View(max(m.w-common.Width(label)-1, 1), st.Input, st.Cursor, true)
+		return st.Prompt.Render(label) + m.path.View(max(m.w-common.Width(label)-1, 1), st.Input, st.Cursor, true), "", 0
 	}
 	parts := []string{fmt.Sprintf(" %s kept", count(m.win.len(), "message"))}
 	if f := m.filterText(); f != "" {
@@ -88,13 +116,13 @@ func (m *Model) statusLine() string {
 		parts = append(parts, st.Tone(styles.Warn).Render("⏸ paused"+held+" (p resumes)"))
 	}
 	if e := m.event; !e.At.IsZero() {
-		tone := styles.Muted
+		tone = styles.Muted
 		if e.Kind == broker.EventInterrupted {
 			tone = styles.Error
 		}
-		parts = append(parts, st.Tone(tone).Render(e.At.Format("15:04:05")+" "+e.Kind.String()+": "+common.Clean(e.Text)))
+		event = e.At.Format("15:04:05") + " " + e.Kind.String() + ": " + common.Clean(e.Text)
 	}
-	return strings.Join(parts, st.Hint.Render(" · "))
+	return strings.Join(parts, st.Hint.Render(" · ")), event, tone
 }
 
 func count(n int, noun string) string {

@@ -226,7 +226,11 @@ func (m Model) row(st *styles.Styles, cols []placed, ri int, selected bool) stri
 		if selected {
 			base = st.Selected
 		}
-		b.WriteString(renderCell(cell.Text, p.w, m.cols[p.col].Right, base, st.Highlight.Inherit(base), m.matchedIn(ri, p.col)))
+		if cell.Short != "" && ansi.StringWidth(cell.Text) > p.w {
+			b.WriteString(renderCell(TruncateMiddle(cell.Short, p.w), p.w, m.cols[p.col].Right, base, base, nil))
+		} else {
+			b.WriteString(renderCell(cell.Text, p.w, m.cols[p.col].Right, base, st.Highlight.Inherit(base), m.matchedIn(ri, p.col)))
+		}
 		x += p.w
 	}
 	if selected && x < m.width {
@@ -285,4 +289,20 @@ func renderCell(text string, w int, right bool, base, hl lipgloss.Style, matched
 		b.WriteString(base.Render(padding))
 	}
 	return b.String()
+}
+
+// TruncateMiddle cuts s to w cells by taking out its middle, keeping a
+// third of the room for the head and the rest for the tail, where names
+// that share a prefix differ (a port, a channel number).
+func TruncateMiddle(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw <= w {
+		return s
+	}
+	if w <= 2 {
+		return common.Truncate(s, w)
+	}
+	head := (w - 1) / 3
+	tail := w - 1 - head
+	return ansi.Truncate(s, head, "") + common.Ellipsis + ansi.TruncateLeft(s, sw-tail, "")
 }

@@ -46,6 +46,11 @@ const BigRows = 5000
 type Cell struct {
 	Text string
 	Tone styles.Tone
+	// Short, when set, is drawn instead of Text when Text does not fit:
+	// the part that tells the row from its neighbours (a connection's
+	// client address without the server's, say), cut in the middle if
+	// it does not fit either.
+	Short string
 }
 
 // Row is one row, built in full: what Selected returns, and what
@@ -318,10 +323,28 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.Bottom):
 		m.move(len(m.view) - 1)
 	case key.Matches(msg, k.Sort):
-		m.SortBy((m.sortCol+1)%len(m.cols), m.cols[(m.sortCol+1)%len(m.cols)].Numeric)
+		next := m.nextSortCol()
+		m.SortBy(next, m.cols[next].Numeric)
 	case key.Matches(msg, k.Reverse):
 		m.SortBy(m.sortCol, !m.sortDesc)
 	}
+}
+
+// nextSortCol is the column s sorts by next: the next one on screen, so
+// that the sort never goes to a column the width left out (its header
+// would show no arrow); any next column when none is laid out yet.
+func (m *Model) nextSortCol() int {
+	n := len(m.cols)
+	shown := make(map[int]bool, n)
+	for _, p := range m.layout() {
+		shown[p.col] = true
+	}
+	for i := 1; i <= n; i++ {
+		if c := (m.sortCol + i) % n; len(shown) == 0 || shown[c] {
+			return c
+		}
+	}
+	return (m.sortCol + 1) % n
 }
 
 // click selects the clicked row, or sorts by the clicked column header

@@ -49,7 +49,7 @@ func Row(ch broker.Channel, r broker.Rates) table.Row {
 	return table.Row{
 		Key: common.RowKey(ch.Vhost, ch.Name),
 		Cells: []table.Cell{
-			ColName:      {Text: common.Clean(ch.Name)},
+			ColName:      {Text: common.Clean(ch.Name), Short: common.Clean(connections.ClientSide(ch.Name))},
 			ColUser:      {Text: common.Clean(ch.User), Tone: styles.Muted},
 			ColMode:      {Text: common.Flags(" ", common.Flag{Name: "C", On: ch.Confirm}, common.Flag{Name: "T", On: ch.Transactional}), Tone: styles.Muted},
 			ColState:     {Text: common.Clean(ch.State), Tone: connections.StateTone(ch.State)},

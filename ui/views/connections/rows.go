@@ -2,6 +2,7 @@ package connections
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
@@ -66,7 +67,7 @@ func Row(c broker.Connection, r broker.Rates) table.Row {
 	return table.Row{
 		Key: common.RowKey(c.Vhost, c.Name),
 		Cells: []table.Cell{
-			ColName:     {Text: common.Clean(c.Name)},
+			ColName:     {Text: common.Clean(c.Name), Short: common.Clean(ClientSide(c.Name))},
 			ColUser:     {Text: common.Clean(c.User), Tone: styles.Muted},
 			ColClient:   {Text: common.Clean(client)},
 			ColProtocol: {Text: common.Clean(proto), Tone: styles.Muted},
@@ -98,4 +99,20 @@ func Rows(c *common.Common) []table.Row {
 		}
 	}
 	return rows
+}
+
+// ClientSide shortens a name RabbitMQ gives a connection, "CLIENT ->
+// SERVER", or a channel, "CLIENT -> SERVER (N)", to what tells it from
+// the others: the client's address and the channel number. Every
+// connection to a node shares the server's side. It returns "" for a
+// name of another form.
+func ClientSide(name string) string {
+	client, server, ok := strings.Cut(name, " -> ")
+	if !ok || client == "" {
+		return ""
+	}
+	if i := strings.LastIndex(server, " ("); i >= 0 && strings.HasSuffix(server, ")") {
+		return client + server[i:]
+	}
+	return client
 }

@@ -21,10 +21,10 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Ack:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "ack (removes it from the queue)")),
 		Requeue:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "nack + requeue")),
-		Reject:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject → dead-letter")),
+		Reject:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject (dead-letters, or drops without a DLX)")),
 		Prefetch: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "set prefetch")),
 		Again:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "peek again / restart")),
-		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, consume")),
+		Confirm:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Deny:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		Accept:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),

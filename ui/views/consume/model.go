@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
@@ -68,12 +69,18 @@ type Model struct {
 	prefetch int
 
 	confirming bool // the destructive consume waits for a yes
-	prompting  bool // the prefetch prompt is open
-	prompt     input.Model
-	refused    string // why the mode cannot run here (read-only)
+	// dropping is the message a reject would drop (the queue has no
+	// dead-letter exchange), waiting for a yes; 0 when none.
+	dropping  uint64
+	prompting bool // the prefetch prompt is open
+	prompt    input.Model
+	refused   string // why the mode cannot run here (read-only)
 	// elsewhere is the vhost of a queue asked for in another vhost than
 	// the session's, which the session cannot consume.
 	elsewhere string
+	// settling counts the settles under way, which Stop's close waits
+	// for: x then esc must reject, not put the message back.
+	settling *sync.WaitGroup
 
 	w, h int
 }
@@ -81,7 +88,7 @@ type Model struct {
 // New returns the consume view of the queue ref names: a peek for a
 // broker.ObjectKey, the Target's mode for a Target.
 func New(c *common.Common, ref common.Ref) *Model {
-	m := &Model{c: c, keys: DefaultKeyMap(), list: msglist.New(c, 0), id: owners.Add(1), prefetch: DefaultPrefetch, prompt: input.New()}
+	m := &Model{c: c, keys: DefaultKeyMap(), list: msglist.New(c, 0), id: owners.Add(1), prefetch: DefaultPrefetch, prompt: input.New(), settling: &sync.WaitGroup{}}
 	switch k := ref.Key.(type) {
 	case Target:
 		m.queue, m.vhost, m.mode = k.Queue, k.Vhost, k.Mode
@@ -149,7 +156,7 @@ func readOnlyReason(mode broker.ConsumeMode) string {
 	case broker.ModePeek:
 		return "it marks messages redelivered"
 	case broker.ModeAck:
-		return "acks remove messages, rejects dead-letter"
+		return "acks and rejects take messages off the queue"
 	}
 	return "it removes every message it takes"
 }
@@ -169,12 +176,25 @@ func (m *Model) start() tea.Cmd {
 	})
 }
 
-// Stop closes the consumer; what is unsettled goes back to the queue.
-func (m *Model) Stop() tea.Cmd { return m.list.Stop() }
+// Stop closes the consumer, after the settles under way; what is
+// unsettled goes back to the queue.
+func (m *Model) Stop() tea.Cmd {
+	stop := m.list.Stop()
+	if stop == nil {
+		return nil
+	}
+	wg := m.settling
+	return func() tea.Msg {
+		wg.Wait()
+		return stop()
+	}
+}
 
 // Capturing reports whether keys go to the question, the prompt or the
 // save prompt.
-func (m *Model) Capturing() bool { return m.confirming || m.prompting || m.list.Capturing() }
+func (m *Model) Capturing() bool {
+	return m.confirming || m.prompting || m.dropping != 0 || m.list.Capturing()
+}
 
 // Esc closes the prefetch prompt, the save prompt or the detail pane; a
 // destructive consume not confirmed is refused.
@@ -185,6 +205,9 @@ func (m *Model) Esc() bool {
 		return true
 	case m.prompting:
 		m.prompting = false
+		return true
+	case m.dropping != 0:
+		m.dropping = 0
 		return true
 	}
 	return m.list.Esc()
@@ -207,6 +230,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.confirmKey(msg)
 		case m.prompting:
 			return m.promptKey(msg)
+		case m.dropping != 0:
+			return m.dropKey(msg)
 		case !m.list.Capturing():
 			if cmd, ok := m.key(msg); ok {
 				return cmd
@@ -227,6 +252,23 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.start()
 	case key.Matches(msg, m.keys.Deny):
 		m.deny()
+	}
+	return nil
+}
+
+// dropKey answers the question before a reject that drops.
+func (m *Model) dropKey(msg tea.KeyPressMsg) tea.Cmd {
+	seq := m.dropping
+	switch {
+	case key.Matches(msg, m.keys.Confirm):
+		m.dropping = 0
+		if e, ok := m.list.Selected(); ok && e.Seq == seq {
+			return m.settle(msglist.Rejected)
+		}
+		return common.Flash(common.LevelInfo, fmt.Sprintf("message #%d is no longer selected: not rejected", seq))
+	case key.Matches(msg, m.keys.Deny):
+		m.dropping = 0
+		return common.Flash(common.LevelInfo, fmt.Sprintf("message #%d kept: not rejected", seq))
 	}
 	return nil
 }
@@ -280,7 +322,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Requeue):
 		return m.settle(msglist.Requeued), true
 	case key.Matches(msg, k.Reject):
-		return m.settle(msglist.Rejected), true
+		return m.reject(), true
 	case key.Matches(msg, k.Prefetch):
 		m.prompting = true
 		m.prompt.SetValue(strconv.Itoa(m.prefetch))
@@ -292,6 +334,18 @@ func (m *Model) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.restart(), true
 	}
 	return nil, false
+}
+
+// reject rejects the selected message, asking first when the queue has
+// no dead-letter exchange and the reject would drop it.
+func (m *Model) reject() tea.Cmd {
+	f := m.fate()
+	if e, ok := m.list.Selected(); ok && e.State == msglist.Unsettled && m.cannotSettle() == "" &&
+		f.known && !f.dlx {
+		m.dropping = e.Seq
+		return nil
+	}
+	return m.settle(msglist.Rejected)
 }
 
 // settle acks, requeues or rejects the selected message, in a command.
@@ -311,8 +365,10 @@ func (m *Model) settle(how msglist.Settled) tea.Cmd {
 		return common.Flash(common.LevelError, "the consumer is not running: nothing to settle")
 	}
 	e.State = msglist.Settling
-	owner, seq, msg := m.id, e.Seq, e.Msg
+	owner, seq, msg, wg := m.id, e.Seq, e.Msg, m.settling
+	wg.Add(1)
 	return func() tea.Msg {
+		defer wg.Done()
 		var err error
 		switch how {
 		case msglist.Acked:
@@ -348,6 +404,9 @@ func (m *Model) settled(msg SettledMsg) tea.Cmd {
 		return common.Flash(common.LevelError, common.CleanN(fmt.Sprintf("message #%d: %v", msg.Seq, msg.Err), common.MaxDetail))
 	}
 	m.list.MarkSettled(msg.Seq, msg.How)
+	if msg.How == msglist.Rejected {
+		return common.Flash(common.LevelInfo, m.fate().done(msg.Seq))
+	}
 	return nil
 }
 
@@ -373,6 +432,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, k.Deny}
 	case m.prompting:
 		return []key.Binding{k.Accept, k.Cancel}
+	case m.dropping != 0:
+		return []key.Binding{k.Confirm, k.Deny}
 	}
 	out := m.settleKeys()
 	return append(out, m.list.ShortHelp()...)
@@ -382,7 +443,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // nothing in this mode.
 func (m *Model) settleKeys() []key.Binding {
 	k := m.keys
-	out := []key.Binding{k.Ack, k.Requeue, k.Reject}
+	out := []key.Binding{k.Ack, k.Requeue, m.rejectKey()}
 	if why := m.cannotSettle(); why != "" {
 		for i := range out {
 			out[i].SetEnabled(false)
@@ -395,6 +456,14 @@ func (m *Model) settleKeys() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := m.list.FullHelp()
-	own := append([]key.Binding{k.Ack, k.Requeue, k.Reject, k.Prefetch, k.Again}, groups[0]...)
+	own := append([]key.Binding{k.Ack, k.Requeue, m.rejectKey(), k.Prefetch, k.Again}, groups[0]...)
 	return append([][]key.Binding{own}, groups[1:]...)
+}
+
+// rejectKey is the reject key, its help saying what a reject does to a
+// message of this queue.
+func (m *Model) rejectKey() key.Binding {
+	b := m.keys.Reject
+	b.SetHelp(b.Help().Key, m.fate().label())
+	return b
 }

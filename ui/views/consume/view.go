@@ -86,6 +86,10 @@ func (m *Model) noteLine() string {
 		}
 		return st.Prompt.Render(label) + m.prompt.View(max(m.w-common.Width(label)-1, 1), st.Input, st.Cursor, true)
 	}
+	if m.dropping != 0 {
+		return st.StatusError.Render(fmt.Sprintf(" ⚠ reject drops #%d for good (no dead-letter exchange)?", m.dropping)) +
+			st.HelpKey.Render(" y") + st.Help.Render(" drop ") + st.HelpKey.Render("n/esc") + st.Help.Render(" keep")
+	}
 	if m.refused != "" {
 		return st.StatusError.Render(" " + m.refused)
 	}
@@ -99,7 +103,7 @@ func (m *Model) noteLine() string {
 	case broker.ModeAuto:
 		return st.Tone(styles.Error).Render(" ⚠ " + broker.ModeAuto.Warning())
 	}
-	return st.Hint.Render(" a ack · n requeue · x reject (dead-letter) · unsettled ones go back on leaving")
+	return st.Hint.Render(" a ack · n requeue · x " + m.fate().short() + " · unsettled ones go back on leaving")
 }
 
 // question asks before a destructive consume, naming the queue and what

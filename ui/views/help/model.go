@@ -55,6 +55,8 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // Lines renders the help text: each section's keys, then the commands.
+// A key or command is drawn whole, a gap after it, and its description
+// truncated to what is left of the width.
 func (m *Model) lines() []string {
 	st := m.c.Styles
 	var out []string
@@ -64,7 +66,7 @@ func (m *Model) lines() []string {
 			if !b.Enabled() || b.Help().Key == "" {
 				continue
 			}
-			rows = append(rows, "   "+st.HelpKey.Render(common.Fit(b.Help().Key, 14, false))+st.Help.Render(b.Help().Desc))
+			rows = append(rows, m.entry(b.Help().Key, b.Help().Desc, 14))
 		}
 		if len(rows) == 0 {
 			continue
@@ -79,9 +81,26 @@ func (m *Model) lines() []string {
 		if c.Arg != "" {
 			name += " " + c.Arg
 		}
-		out = append(out, "   "+st.HelpKey.Render(common.Fit(name, 28, false))+st.Help.Render(c.Help))
+		out = append(out, m.entry(name, c.Help, 28))
 	}
 	return out
+}
+
+// entry draws a key or command in a column of col cells, wider when it
+// needs, and its description after a gap of at least two, cut to the
+// width.
+func (m *Model) entry(name, desc string, col int) string {
+	const indent, gap = 3, 2
+	st := m.c.Styles
+	nw := max(col, common.Width(name)+gap)
+	if m.w > 0 {
+		nw = min(nw, max(m.w-indent-gap-8, col)) // leave a description some room
+	}
+	name = common.Fit(name, nw-gap, false) + strings.Repeat(" ", gap)
+	if m.w > 0 {
+		desc = common.Truncate(desc, max(m.w-indent-nw, 0))
+	}
+	return strings.Repeat(" ", indent) + st.HelpKey.Render(name) + st.Help.Render(desc)
 }
 
 // Update scrolls, and redraws when the theme may have changed.

@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	amqp "github.com/rabbitmq/amqp091-go"
+
 	"github.com/kaiten-bus/kaiten/model"
 	"github.com/kaiten-bus/kaiten/ui/common"
 )
@@ -24,17 +26,17 @@ type boundMsg struct {
 	err  error
 }
 
-// openBind opens the bind prompt, prefilled with the source and the
-// destination of the task's binding check: the key is the student's to
-// find.
+// openBind opens the bind prompt, prefilled with the source exchange of
+// the task's binding check only: the destination and the key are the
+// student's to find.
 func (m *Model) openBind() {
 	s := m.open
-	s.binding = true
+	s.binding, s.declaring = true, false
 	s.prompt.SetValue("")
 	if t := m.nextTask(); t != nil {
 		for _, c := range t.Checks {
 			if b := c.Binding; b != nil {
-				s.prompt.SetValue(strings.TrimSpace(b.Source + " " + b.Queue + b.Exchange + " "))
+				s.prompt.SetValue(b.Source + " ")
 				break
 			}
 		}
@@ -48,7 +50,7 @@ func (m *Model) bindKey(msg tea.KeyPressMsg) tea.Cmd {
 		s.prompt, _ = s.prompt.Update(msg)
 		return nil
 	}
-	source, dest, rkey, err := parseBind(s.prompt.Value())
+	source, dest, rkey, args, err := parseBind(s.prompt.Value())
 	if err != nil {
 		return common.Flash(common.LevelError, err.Error())
 	}
@@ -62,6 +64,9 @@ func (m *Model) bindKey(msg tea.KeyPressMsg) tea.Cmd {
 		kind = "exchange"
 	}
 	text := fmt.Sprintf("bound exchange %s → %s %s with key %q", common.Name(source), kind, common.Name(dest), common.Clean(rkey))
+	if len(args) > 0 {
+		text += " and arguments " + common.Clean(formatArgs(args))
+	}
 	id, sess := s.id, s.run.Session()
 	return func() tea.Msg {
 		ch, err := sess.Channel()
@@ -70,24 +75,31 @@ func (m *Model) bindKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		defer ch.Close()
 		if toExchange {
-			err = ch.ExchangeBind(dest, rkey, source, false, nil)
+			err = ch.ExchangeBind(dest, rkey, source, false, args)
 		} else {
-			err = ch.QueueBind(dest, rkey, source, false, nil)
+			err = ch.QueueBind(dest, rkey, source, false, args)
 		}
 		return boundMsg{id: id, text: text, err: err}
 	}
 }
 
-// parseBind reads "SOURCE DESTINATION [KEY]".
-func parseBind(line string) (source, dest, rkey string, err error) {
+// parseBind reads "SOURCE DESTINATION [KEY] [NAME=VALUE ...]": the
+// arguments are a headers binding's (x-match=all format=pdf). A third
+// word with "=" is an argument, not a key.
+func parseBind(line string) (source, dest, rkey string, args amqp.Table, err error) {
 	f := strings.Fields(line)
-	if len(f) < 2 || len(f) > 3 {
-		return "", "", "", fmt.Errorf("type the source exchange, the destination and the key, like: logs q.eu eu.*")
+	if len(f) < 2 {
+		return "", "", "", nil, fmt.Errorf("type the source exchange, the destination and the key, like: logs q.eu eu.*")
 	}
-	if len(f) == 3 {
-		rkey = f[2]
+	rest := f[2:]
+	if len(rest) > 0 && !strings.Contains(rest[0], "=") {
+		rkey, rest = rest[0], rest[1:]
 	}
-	return f[0], f[1], rkey, nil
+	args, err = parseArgs(rest)
+	if err != nil {
+		return "", "", "", nil, err
+	}
+	return f[0], f[1], rkey, args, nil
 }
 
 // isExchange reports whether the lesson's vhost has an exchange of that

@@ -12,7 +12,8 @@ import (
 type KeyMap struct {
 	// In the list.
 	Up, Down, Open key.Binding
-	// In a lesson. Accept binds in the bind prompt.
+	// In a lesson. Accept binds in the bind prompt, declares in the
+	// declare prompt.
 	Next, Hint, ShowMe, NextLesson, List, Accept key.Binding
 	// Go are the keys that open the normal views, to do a task there.
 	Go     []GoKey
@@ -44,20 +45,23 @@ func DefaultKeyMap() KeyMap {
 		ShowMe:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "show me (do the task for me)")),
 		NextLesson: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next lesson")),
 		List:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "the lesson list")),
-		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "bind")),
+		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "bind or declare")),
 		Go: []GoKey{
 			goKey("p", common.KindPublish, "publish", "open the publish form",
 				"there: fill the fields (tab moves), ctrl+s publishes, esc twice comes back"),
 			goKey("t", common.KindTrace, "trace", "trace a routing key", "there: type a key and see where it goes, esc twice comes back"),
 			goKey("a", common.KindTap, "tap", "tap the traffic", "there: watch what the exchange routes, esc comes back"),
 			goKey("c", common.KindConsume, "consume", "consume from the queue",
-				"there: the messages arrive; a acks the one selected, esc comes back"),
-			goKey("r", common.KindRPC, "rpc", "call or cast", "there: fill the call, esc comes back"),
+				"there: the messages arrive; a acks the one selected, x rejects it, esc comes back"),
+			goKey("r", common.KindRPC, "rpc", "call or cast",
+				"there: type the body, ctrl+s calls, ctrl+t casts, ctrl+o switches oslo / plain AMQP; esc twice comes back"),
 			goKey("q", common.KindQueues, "queues", "see the queues", "esc comes back"),
 			goKey("x", common.KindExchanges, "exchanges", "see the exchanges", "esc comes back"),
 			goKey("b", common.KindBindings, "bindings", "see the bindings", "esc comes back"),
 			goKey("B", kindBind, "bind: add a binding", "add a binding",
-				"type: source exchange, destination, key (like logs q.eu eu.*); enter binds, esc cancels"),
+				"type: source exchange, destination, key, then name=value arguments for headers (like print q.x x-match=all format=pdf); enter binds, esc cancels"),
+			goKey("D", kindDeclare, "declare a queue", "declare a queue",
+				"type: the queue's name, then durable and name=value arguments if you want them (like greetings); enter declares, esc cancels"),
 		},
 		Scroll: sk,
 	}

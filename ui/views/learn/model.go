@@ -58,19 +58,21 @@ type Model struct {
 
 // session is an open lesson.
 type session struct {
-	lesson   engine.Lesson
-	id       int
-	run      *engine.Run
-	err      error
-	statuses []engine.TaskStatus
-	hints    map[string]int // hints shown, by task id
-	solving  string         // the task being shown, "" none
-	events   int
-	anim     routeanim.Model
-	text     scroll.Model
-	textW    int         // the width the text was rendered at
-	binding  bool        // the bind prompt is open
-	prompt   input.Model // the bind prompt
+	lesson    engine.Lesson
+	id        int
+	run       *engine.Run
+	err       error
+	statuses  []engine.TaskStatus
+	hints     map[string]int // hints shown, by task id
+	solving   string         // the task being shown, "" none
+	events    int
+	anim      routeanim.Model
+	text      scroll.Model
+	textW     int         // the width the text was rendered at
+	binding   bool        // the bind prompt is open
+	declaring bool        // the declare prompt is open
+	prompt    input.Model // the bind or declare prompt
+	declared  []string    // the queues the student declared here
 	// done ends the waits on the run's channels when the lesson is left.
 	done chan struct{}
 }
@@ -162,8 +164,8 @@ func (m *Model) Esc() bool {
 	if m.open == nil {
 		return false
 	}
-	if m.open.binding {
-		m.open.binding = false
+	if m.open.binding || m.open.declaring {
+		m.open.binding, m.open.declaring = false, false
 		return true
 	}
 	m.pendingClose = m.closeLesson()
@@ -178,8 +180,9 @@ func (m *Model) EscCmd() tea.Cmd {
 	return cmd
 }
 
-// Capturing reports whether the bind prompt takes the keys.
-func (m *Model) Capturing() bool { return m.open != nil && m.open.binding }
+// Capturing reports whether the bind or the declare prompt takes the
+// keys.
+func (m *Model) Capturing() bool { return m.open != nil && (m.open.binding || m.open.declaring) }
 
 // Start loads the lessons the first time the view is shown.
 func (m *Model) Start() tea.Cmd {
@@ -230,7 +233,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) goKeys() []GoKey {
 	var out []GoKey
 	for _, g := range m.keys.Go {
-		if m.env.Views == nil || g.Kind == kindBind || slices.Contains(m.env.Views, g.Kind) {
+		if m.env.Views == nil || g.Kind == kindBind || g.Kind == kindDeclare || slices.Contains(m.env.Views, g.Kind) {
 			out = append(out, g)
 		}
 	}
@@ -251,6 +254,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		cmd = m.onLoaded(msg)
 	case boundMsg:
 		cmd = m.onBound(msg)
+	case declaredMsg:
+		cmd = m.onDeclared(msg)
 	case startedMsg, statusesMsg, eventsMsg, solvedMsg, savedMsg:
 		cmd = m.onLesson(msg)
 	case routeanim.TickMsg:
@@ -290,6 +295,9 @@ func (m *Model) lessonKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := m.open
 	if s.binding {
 		return m.bindKey(msg)
+	}
+	if s.declaring {
+		return m.declareKey(msg)
 	}
 	switch {
 	case key.Matches(msg, m.keys.Next):

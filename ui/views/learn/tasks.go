@@ -7,6 +7,7 @@ import (
 	engine "github.com/kaiten-bus/kaiten/learn"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/views/consume"
+	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
 
 // status is a task's live status.
@@ -44,10 +45,18 @@ func (m *Model) nextTask() *engine.Task {
 	return nil
 }
 
-// suggest is the go key for doing a task: the first view its checks
-// are done in that the UI has.
+// suggest is the go key for doing a task: the declare prompt when the
+// task routes to a queue not declared yet, else the first view its
+// checks are done in that the UI has.
 func (m *Model) suggest(t *engine.Task) (GoKey, bool) {
-	for _, k := range preferred(t) {
+	kinds := preferred(t)
+	if origin := m.deadOrigin(t); origin != "" {
+		kinds = m.deadLetterKinds(origin)
+	}
+	if m.missingQueue(t) != "" {
+		kinds = append([]common.Kind{kindDeclare}, kinds...)
+	}
+	for _, k := range kinds {
 		for _, g := range m.goKeys() {
 			if g.Kind == k {
 				return g, true
@@ -79,7 +88,7 @@ func preferred(t *engine.Task) []common.Kind {
 
 // taskRef is the object a task is about, to open the view of kind on
 // it: the exchange to publish to, the queue to consume from (by hand, in
-// ack mode, so that the student acks).
+// ack mode, so that the student acks), the plain AMQP call to make.
 func (m *Model) taskRef(t *engine.Task, kind common.Kind) common.Ref {
 	vhost := m.open.lesson.Vhost()
 	exchange := func(name string) common.Ref {
@@ -91,11 +100,24 @@ func (m *Model) taskRef(t *engine.Task, kind common.Kind) common.Ref {
 		}
 		return common.Ref{Type: common.ObjQueue, Key: broker.ObjectKey{Vhost: vhost, Name: name}, Name: common.Name(name)}
 	}
+	if origin := m.deadOrigin(t); origin != "" {
+		if kind == common.KindPublish {
+			return exchange("") // the default exchange, to the origin by name
+		}
+		return queue(origin)
+	}
 	for _, c := range t.Checks {
 		switch {
 		case c.Routed != nil && c.Routed.Exchange != nil:
 			return exchange(*c.Routed.Exchange)
 		case c.Replied != nil && c.Replied.Exchange != nil:
+			if kind == common.KindRPC { // a plain AMQP call, ready for the body
+				rkey := c.Replied.Queue
+				if c.Replied.Key != nil {
+					rkey = *c.Replied.Key
+				}
+				return rpc.CallRef(*c.Replied.Exchange, rkey)
+			}
 			return exchange(*c.Replied.Exchange)
 		case c.Binding != nil:
 			return exchange(c.Binding.Source)
@@ -132,9 +154,15 @@ func (m *Model) goTo(g GoKey) tea.Cmd {
 			ref = m.taskRef(t, g.Kind)
 		}
 	}
-	if g.Kind == kindBind {
+	switch g.Kind {
+	case kindBind:
 		if m.open.run != nil {
 			m.openBind()
+		}
+		return nil
+	case kindDeclare:
+		if m.open.run != nil {
+			m.openDeclare()
 		}
 		return nil
 	}

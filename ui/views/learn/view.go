@@ -65,6 +65,9 @@ func (m *Model) listView() string {
 		lines = append(lines, row)
 	}
 	lines = append(lines, "", st.Hint.Render(" enter opens a lesson · each runs in a vhost of its own (learn-…) on the embedded broker"))
+	if m.env.Target.URL == "" {
+		lines = append(lines, st.StatusError.Render(" ✗ "+errNoTarget.Error()+": this session is on another broker"))
+	}
 	// Keep the cursor in sight on short screens.
 	if over := m.sel + 2 - m.h; over > 0 {
 		lines = append(lines[:1], lines[1+over:]...)
@@ -222,10 +225,14 @@ func (m *Model) tasksPanel(w int) []string {
 		}
 	}
 	out = append(out, m.nextLine(w)...)
-	if s.binding {
-		lead := " " + st.Prompt.Render("bind › ")
+	if s.binding || s.declaring {
+		lead, help := "bind › ", "source exchange, destination, key [x-match=all name=value …] · enter binds · esc cancels"
+		if s.declaring {
+			lead, help = "declare › ", "queue name [durable] [name=value …] · enter declares · esc cancels"
+		}
+		lead = " " + st.Prompt.Render(lead)
 		out = append(out, lead+s.prompt.View(max(w-common.Width(ansi.Strip(lead))-1, 10), st.Input, st.Cursor, true),
-			" "+st.Hint.Render(common.Truncate("source exchange, destination, key · enter binds · esc cancels", w-1)))
+			" "+st.Hint.Render(common.Truncate(help, w-1)))
 	}
 	return out
 }

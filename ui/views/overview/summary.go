@@ -72,7 +72,7 @@ func summary(c *common.Common, n Counts, width int) []string {
 		product = common.Clean(ov.ProductName+" "+ov.ProductVersion) + " (as RabbitMQ " + common.Clean(ov.RabbitMQVersion) + ")"
 	}
 	if ov.ErlangVersion != "" {
-		product += " · Erlang " + common.Clean(ov.ErlangVersion)
+		product += " · " + runtimeLabel(ov.ErlangVersion)
 	}
 	if ov.ClusterName != "" {
 		product += " · cluster " + common.Clean(ov.ClusterName)
@@ -146,4 +146,15 @@ func rates(c *common.Common, width int) []string {
 			st.Tone(tone).Render(sparkline.Render(series.Last(spark), spark)))
 	}
 	return out
+}
+
+// runtimeLabel names what the broker runs on from the overview's
+// erlang_version: kaiten's embedded broker fills it with its Go version
+// ("go1.26.8"), which is no Erlang.
+func runtimeLabel(v string) string {
+	v = common.Clean(v)
+	if strings.HasPrefix(v, "go") {
+		return "runtime " + v
+	}
+	return "Erlang " + v
 }

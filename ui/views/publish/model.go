@@ -106,17 +106,34 @@ func newEditor() textarea.Model {
 }
 
 // Open prefills the exchange when ref names one, and edits the routing
-// key.
+// key. A form opened on another exchange than it last had starts with an
+// empty key, headers, properties and body: a message written for one
+// exchange is rarely right for the next, and typing would append to it.
 func (m *Model) Open(ref common.Ref) {
 	m.editing = true
 	if ref.Type == common.ObjExchange {
 		if k, ok := ref.Key.(broker.ObjectKey); ok {
+			if k.Name != m.inputs[FieldExchange].Value() {
+				m.clearMessage()
+			}
 			m.inputs[FieldExchange].SetValue(k.Name)
 			m.setFocus(FieldKey)
+			m.check()
 			return
 		}
 	}
 	m.setFocus(FieldExchange)
+}
+
+// clearMessage empties what the form says besides the exchange and the
+// switches: the key, headers, properties and body.
+func (m *Model) clearMessage() {
+	m.inputs[FieldKey] = input.New()
+	for i := range Properties {
+		m.inputs[FieldProp+i] = input.New()
+	}
+	m.headers.Reset()
+	m.body.Reset()
 }
 
 // SetNow sets the clock a "now" timestamp reads, for tests.

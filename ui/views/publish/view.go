@@ -179,6 +179,9 @@ func (m *Model) jsonLine() string {
 	case JSONInvalid:
 		return pad + st.Tone(styles.Error).Render("✗ not valid JSON: "+common.Clean(m.json.Err))
 	}
+	if m.body.Value() == "" {
+		return pad + st.Hint.Render("empty body")
+	}
 	return pad + st.Hint.Render("not JSON: the body is sent as typed")
 }
 

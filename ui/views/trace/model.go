@@ -57,6 +57,9 @@ type Model struct {
 	verifyID     int
 	verification *Verification
 	verifyNote   string
+	// verifyFrom and verifyTo are the lines of the route the verify rows
+	// take, from render.
+	verifyFrom, verifyTo int
 }
 
 // New returns the trace view, editing, and prefilled from ref when it

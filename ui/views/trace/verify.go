@@ -136,9 +136,20 @@ func (m *Model) askVerify() {
 	m.verifyNote = m.verifyBlocked()
 	if m.verifyNote == "" {
 		m.verify = verifyAsking
-		m.scroll.ScrollTo(0)
 	}
 	m.render()
+	m.showVerifyRows()
+}
+
+// showVerifyRows scrolls the route so that the whole question (or note)
+// is on screen: under a long route it would fall below the last line, and
+// the user would be asked to publish without reading what it costs.
+func (m *Model) showVerifyRows() {
+	height := max(m.h-m.formHeight(), 1)
+	m.scroll.ScrollTo(max(m.verifyTo-height, 0))
+	if m.verifyFrom < m.scroll.Offset() {
+		m.scroll.ScrollTo(m.verifyFrom)
+	}
 }
 
 // confirmText asks before publishing and says what it costs.

@@ -51,6 +51,7 @@ func LineTone(kind string) styles.Tone {
 func (m *Model) render() {
 	st := m.c.Styles
 	var out []string
+	m.verifyFrom, m.verifyTo = 0, 0
 	switch {
 	case !m.c.Data.Ready():
 		out = []string{st.Hint.Render(" waiting for the first snapshot…")}
@@ -64,9 +65,16 @@ func (m *Model) render() {
 				at = i + 1
 			}
 		}
-		rows = append(rows[:at], append(m.verifyRows(), rows[at:]...)...)
-		for _, r := range rows {
+		vrows := m.verifyRows()
+		rows = append(rows[:at], append(vrows, rows[at:]...)...)
+		for i, r := range rows {
+			if i == at {
+				m.verifyFrom = len(out)
+			}
 			out = append(out, renderRow(st, r, m.w)...)
+			if i == at+len(vrows)-1 {
+				m.verifyTo = len(out)
+			}
 		}
 	}
 	m.scroll.SetLines(out)

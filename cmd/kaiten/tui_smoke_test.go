@@ -124,9 +124,11 @@ func TestTUISmokeRabbitMQ(t *testing.T) {
 	s.waitFor("kaiten exited 0", 10*time.Second)
 }
 
-// TestTUISmokeEmbeddedDemo drives the built binary with no broker
-// configured: it opens on the embedded demo broker and says so.
-func TestTUISmokeEmbeddedDemo(t *testing.T) {
+// startEmbeddedTUI runs the built binary with args and no broker
+// configured, in tmux, with a config directory of its own, and waits for
+// the embedded demo broker's header.
+func startEmbeddedTUI(t *testing.T, args string) *tmuxSession {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("-short")
 	}
@@ -134,9 +136,16 @@ func TestTUISmokeEmbeddedDemo(t *testing.T) {
 	needOrSkip(t, err == nil, "tmux is not installed (apt-get install tmux)")
 	bin := buildKaiten(t)
 	home := t.TempDir()
-	s := startTmux(t, bin+"; echo kaiten exited $?; sleep 60",
+	s := startTmux(t, bin+args+"; echo kaiten exited $?; sleep 60",
 		"KAITEN_URL=", "HOME="+home, "XDG_CONFIG_HOME="+home)
 	s.waitFor("embedded demo broker", 30*time.Second)
+	return s
+}
+
+// TestTUISmokeEmbeddedDemo drives the built binary with no broker
+// configured: it opens on the embedded demo broker and says so.
+func TestTUISmokeEmbeddedDemo(t *testing.T) {
+	s := startEmbeddedTUI(t, "")
 	s.waitFor("● connected", 10*time.Second)
 	s.keys(true, ":topology")
 	s.keys(false, "Enter")
@@ -148,16 +157,7 @@ func TestTUISmokeEmbeddedDemo(t *testing.T) {
 // TestTUISmokeEmbeddedReadOnly: --read-only holds on the embedded demo
 // broker too: the header says so and publishing is refused.
 func TestTUISmokeEmbeddedReadOnly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short")
-	}
-	_, err := exec.LookPath("tmux")
-	needOrSkip(t, err == nil, "tmux is not installed (apt-get install tmux)")
-	bin := buildKaiten(t)
-	home := t.TempDir()
-	s := startTmux(t, bin+" --read-only; echo kaiten exited $?; sleep 60",
-		"KAITEN_URL=", "HOME="+home, "XDG_CONFIG_HOME="+home)
-	s.waitFor("embedded demo broker", 30*time.Second)
+	s := startEmbeddedTUI(t, " --read-only")
 	s.waitFor("● read-only", 10*time.Second)
 	s.keys(true, ":publish ingress")
 	s.keys(false, "Enter")

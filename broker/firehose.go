@@ -167,7 +167,7 @@ func (a *firehoseTap) attach(ctx context.Context, ch *amqp.Channel, epoch uint64
 		fh.reacquire(ctx)
 	}
 	args := amqp.Table{"x-max-length": int64(t.o.MaxLength)}
-	q, err := ch.QueueDeclare("", false, true, true, false, args)
+	q, err := ch.QueueDeclare(tapQueueName("firehose"), false, true, true, false, args)
 	if err != nil {
 		return nil, fmt.Errorf("firehose: cannot declare a queue: %w", err)
 	}

@@ -3,9 +3,12 @@ package broker
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -266,10 +269,29 @@ func (a *exchangeTap) attach(ctx context.Context, ch *amqp.Channel, epoch uint64
 	return feeds, nil
 }
 
+// TapQueuePrefix starts the name of every queue a tap declares, so that
+// kaiten (this one or another user's) can tell its taps from the bus's
+// own queues in a live topology.
+const TapQueuePrefix = "kaiten.tap."
+
+// IsTapQueue reports whether a queue is a kaiten tap's.
+func IsTapQueue(name string) bool { return strings.HasPrefix(name, TapQueuePrefix) }
+
+// tapQueueName is a fresh tap queue name: the prefix, then kind and a
+// dot when kind is set, then random hex.
+func tapQueueName(kind string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	if kind != "" {
+		kind += "."
+	}
+	return TapQueuePrefix + kind + hex.EncodeToString(b)
+}
+
 // declare declares and binds a tap queue and consumes it without acks.
 func (t *Tap) declare(ch *amqp.Channel, q *tapQueue) (<-chan amqp.Delivery, error) {
 	args := amqp.Table{"x-max-length": int64(t.o.MaxLength)}
-	dq, err := ch.QueueDeclare("", false, true, true, false, args)
+	dq, err := ch.QueueDeclare(tapQueueName(""), false, true, true, false, args)
 	if err != nil {
 		return nil, fmt.Errorf("tap: cannot declare a queue: %w", err)
 	}

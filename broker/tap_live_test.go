@@ -88,6 +88,15 @@ func TestLiveTap(t *testing.T) {
 					sc.publish(t, x, p.key, p.headers, "body of "+p.key)
 				}
 				msgs := got.wait(t, len(tc.tapSees))
+				var taps []string
+				for _, n := range sc.queueNames(t) {
+					if !slices.Contains(before, n) {
+						taps = append(taps, n)
+					}
+				}
+				if len(taps) != 1 || !IsTapQueue(taps[0]) {
+					t.Errorf("queues the tap added: %q, want one named %s…", taps, TapQueuePrefix)
+				}
 				if keys := keysOf(msgs); !slices.Equal(keys, tc.tapSees) {
 					t.Errorf("tap saw keys %q, want %q", keys, tc.tapSees)
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
 	"github.com/kaiten-bus/kaiten/ui/common"
 )
@@ -48,10 +49,19 @@ func qName(s string) string {
 	return q(s)
 }
 
+// qQueue shows a queue name, marking a kaiten tap's queue: it is on the
+// route only while someone taps.
+func qQueue(s string) string {
+	if broker.IsTapQueue(s) {
+		return q(s) + " (a kaiten tap)"
+	}
+	return q(s)
+}
+
 func qAll(names []string) string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = q(n)
+		out[i] = qQueue(n)
 	}
 	return strings.Join(out, ", ")
 }
@@ -178,7 +188,7 @@ func hopRows(t *model.Trace, i int, prefix string, out []Row) []Row {
 // bindingItem draws one binding looked at.
 func bindingItem(t *model.Trace, h model.Hop, b model.BindingCheck, childOf func(string, string) int) item {
 	it := item{child: -1}
-	name := q(b.Destination)
+	name := qQueue(b.Destination)
 	if b.DestinationType == "exchange" {
 		name = qName(b.Destination)
 	}

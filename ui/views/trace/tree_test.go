@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/model"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/internal/fixture"
@@ -150,5 +151,28 @@ func TestDefaultExchangeNames(t *testing.T) {
 	got := view(m)
 	if !strings.Contains(got, "publish to the default exchange (direct)") || !strings.Contains(got, "→ queue \"\":") {
 		t.Errorf("default exchange probe:\n%s", got)
+	}
+}
+
+// TestTapQueuesMarked: a kaiten tap's queue on the route is said to be
+// one, in the bindings and in the queue list; other queues are not.
+func TestTapQueuesMarked(t *testing.T) {
+	tap := broker.TapQueuePrefix + "0123abcd"
+	v := model.Vhost{
+		Exchanges: []model.Exchange{{Name: "logs", Type: model.ExchangeFanout}},
+		Queues:    []model.Queue{{Name: "audit"}, {Name: tap}},
+		Bindings: []model.Binding{
+			{Source: "logs", Destination: "audit", DestinationType: model.DestQueue},
+			{Source: "logs", Destination: tap, DestinationType: model.DestQueue},
+		},
+	}
+	tr := model.NewRouter(v, model.Options{}).Trace(model.Message{Exchange: "logs", RoutingKey: "k"}, model.TraceOptions{})
+	var all []string
+	for _, r := range Rows(&tr) {
+		all = append(all, r.Text)
+	}
+	got := strings.Join(all, "\n")
+	if strings.Count(got, "`"+tap+"` (a kaiten tap)") != 2 || strings.Contains(got, "`audit` (a kaiten tap)") {
+		t.Errorf("tap queue marks:\n%s", got)
 	}
 }

@@ -73,7 +73,7 @@ func TestLearnFormClearsBetweenLessons(t *testing.T) {
 // TestLearnLessonTwoByKeys does lesson 2 with keys only: publish by
 // name, then D declares greetings, and the publish form sends to it.
 func TestLearnLessonTwoByKeys(t *testing.T) {
-	_, tm, f := learnApp(t)
+	a, tm, f := learnApp(t)
 	waitScreen(t, f, "The bus")
 	tm.Type("j")
 	tm.Send(enter())
@@ -95,11 +95,9 @@ func TestLearnLessonTwoByKeys(t *testing.T) {
 	waitScreen(t, f, "press enter to open the publish form")
 	tm.Send(enter())
 	waitScreen(t, f, "publish in vhost learn-default-exchange")
-	// The form kept "hello" (same exchange as before): the student
-	// erases it, as they see it.
-	for range len("hello") {
-		tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	}
+	// The lesson opens the form fresh for the task, though on the same
+	// exchange as before: "greetings" is typed into an empty key, not
+	// after "hello".
 	tm.Type("greetings")
 	tm.Send(ctrlS())
 	waitScreen(t, f, "confirmed")
@@ -108,6 +106,13 @@ func TestLearnLessonTwoByKeys(t *testing.T) {
 	waitScreen(t, f, "★ lesson complete!")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	p, ok := a.views[common.KindPublish].(*publish.Model)
+	if !ok {
+		t.Fatal("no publish form")
+	}
+	if key := p.Form().RoutingKey; key != "greetings" {
+		t.Errorf("the second task's key is %q, want greetings (typed into an empty key, not after hello)", key)
+	}
 }
 
 // TestLearnLessonEightByKeys does lesson 8's call with the real RPC
@@ -288,6 +293,87 @@ func TestLearnLessonSevenByKeys(t *testing.T) {
 	tm.Send(esc())
 	tm.Send(esc())
 	waitScreen(t, f, "tasks 1/2")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// TestLearnLessonThreeRedeliveryByKeys does lesson 3's three tasks with
+// keys only, as the hints say, and no S: two workers left running with
+// :learn; six jobs published with the repeat field, acked in each worker
+// (esc in the lesson goes back to a worker left with :learn, esc there
+// stops it); then one worker holds a job unacked, esc stops it, and the
+// next worker gets the job back redelivered.
+func TestLearnLessonThreeRedeliveryByKeys(t *testing.T) {
+	_, tm, f := learnApp(t)
+	key := func(s string) { tm.Send(drive.Keys(s)[0]) }
+	openLesson(tm, f, t, 3)
+	// Task 1: two workers, both left running with :learn.
+	for range 2 {
+		waitScreen(t, f, "press enter to consume from the queue")
+		tm.Send(enter())
+		waitScreen(t, f, "consume queue jobs (ack)")
+		tm.Send(tea.KeyPressMsg{Code: ':'})
+		tm.Type("learn")
+		tm.Send(enter())
+	}
+	waitScreen(t, f, "tasks 1/3")
+	// Task 2: six jobs to the default exchange, key jobs, repeat 6.
+	tm.Type("p")
+	waitScreen(t, f, "publish in vhost")
+	key("tab")
+	tm.Type("jobs")
+	key("shift+tab")
+	key("shift+tab") // wraps to the repeat field
+	tm.Type("6")
+	tm.Send(ctrlS())
+	waitScreen(t, f, "confirmed")
+	tm.Send(esc())
+	tm.Send(esc())
+	waitScreen(t, f, "tasks 1/3")
+	// Each worker got three: esc goes back to it, a acks each, esc
+	// stops it and comes back to the lesson.
+	for range 2 {
+		tm.Send(esc())
+		waitScreen(t, f, "consume queue jobs (ack)", "3 unsettled")
+		for i := range 3 { // a acks the selected job; up selects the next
+			if i > 0 {
+				key("up")
+			}
+			tm.Type("a")
+		}
+		waitScreen(t, f, "prefetch 100    ") // no "· N unsettled" after it
+		tm.Send(esc())
+		waitScreen(t, f, "press enter to")
+	}
+	waitScreen(t, f, "tasks 2/3")
+	// Task 3: one worker; back to the lesson with :learn, one job
+	// published (repeat 1), esc back to the worker holding it unacked.
+	tm.Send(enter())
+	waitScreen(t, f, "consume queue jobs (ack)")
+	tm.Send(tea.KeyPressMsg{Code: ':'})
+	tm.Type("learn")
+	tm.Send(enter())
+	waitScreen(t, f, "tasks 2/3")
+	tm.Type("p")
+	waitScreen(t, f, "publish in vhost")
+	tm.Type("i") // edit again, on the repeat field left
+	key("backspace")
+	tm.Type("1")
+	tm.Send(ctrlS())
+	waitScreen(t, f, "confirmed")
+	tm.Send(esc())
+	tm.Send(esc())
+	waitScreen(t, f, "tasks 2/3")
+	tm.Send(esc())
+	waitScreen(t, f, "consume queue jobs (ack)", "1 unsettled")
+	tm.Send(esc()) // the worker dies holding the job
+	waitScreen(t, f, "tasks 2/3")
+	tm.Send(enter())
+	waitScreen(t, f, "consume queue jobs (ack)", "↻")
+	tm.Send(tea.KeyPressMsg{Code: ':'})
+	tm.Type("learn")
+	tm.Send(enter())
+	waitScreen(t, f, "★ lesson complete!")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }

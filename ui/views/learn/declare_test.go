@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/views/publish"
 	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
 
@@ -34,8 +35,8 @@ func TestDeclareLessonTwo(t *testing.T) {
 	d.Press("enter")
 	d.Until("navigated", wait, func() bool { return len(d.Navigations) == 1 })
 	nav := d.Navigations[0]
-	if nav.Kind != common.KindPublish || nav.Ref.Type != common.ObjExchange {
-		t.Fatalf("enter should open the publish form on the default exchange: %+v", nav)
+	if nav.Kind != common.KindPublish || nav.Ref != publish.FreshRef("learn-default-exchange", "") {
+		t.Fatalf("enter should open the publish form fresh on the default exchange: %+v", nav)
 	}
 	d.publish("", "greetings", "good morning")
 	d.Until("lesson complete", wait, d.Shows("★ lesson complete!"))

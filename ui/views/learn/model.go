@@ -58,13 +58,17 @@ type Model struct {
 
 // session is an open lesson.
 type session struct {
-	lesson    engine.Lesson
-	id        int
-	run       *engine.Run
-	err       error
-	statuses  []engine.TaskStatus
-	hints     map[string]int // hints shown, by task id
-	solving   string         // the task being shown, "" none
+	lesson   engine.Lesson
+	id       int
+	run      *engine.Run
+	err      error
+	statuses []engine.TaskStatus
+	hints    map[string]int // hints shown, by task id
+	solving  string         // the task being shown, "" none
+	// left counts the views the student left for the lesson with
+	// :learn (a worker kept running): esc goes back to them, one by
+	// one, before it closes the lesson.
+	left      int
 	events    int
 	anim      routeanim.Model
 	text      scroll.Model
@@ -159,7 +163,9 @@ func (m *Model) Open(n int) tea.Cmd {
 	return tea.Batch(m.closeLesson(), m.startLesson(m.lessons[i]))
 }
 
-// Esc leaves an open lesson for the list; on the list the root goes back.
+// Esc goes back to the views left for an open lesson with :learn (the
+// root shows them, one by one), then leaves the lesson for the list; on
+// the list the root goes back.
 func (m *Model) Esc() bool {
 	if m.open == nil {
 		return false
@@ -167,6 +173,10 @@ func (m *Model) Esc() bool {
 	if m.open.binding || m.open.declaring {
 		m.open.binding, m.open.declaring = false, false
 		return true
+	}
+	if m.open.left > 0 { // back to the view left with :learn (a worker)
+		m.open.left--
+		return false
 	}
 	m.pendingClose = m.closeLesson()
 	return true
@@ -186,6 +196,9 @@ func (m *Model) Capturing() bool { return m.open != nil && (m.open.binding || m.
 
 // Start loads the lessons the first time the view is shown.
 func (m *Model) Start() tea.Cmd {
+	if m.open != nil { // the root came here from another view, kept behind
+		m.open.left++
+	}
 	if m.loaded || m.loading {
 		return nil
 	}

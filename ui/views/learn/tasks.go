@@ -7,6 +7,7 @@ import (
 	engine "github.com/kaiten-bus/kaiten/learn"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/views/consume"
+	"github.com/kaiten-bus/kaiten/ui/views/publish"
 	"github.com/kaiten-bus/kaiten/ui/views/rpc"
 )
 
@@ -92,6 +93,9 @@ func preferred(t *engine.Task) []common.Kind {
 func (m *Model) taskRef(t *engine.Task, kind common.Kind) common.Ref {
 	vhost := m.open.lesson.Vhost()
 	exchange := func(name string) common.Ref {
+		if kind == common.KindPublish { // a new message for this task
+			return publish.FreshRef(vhost, name)
+		}
 		return common.Ref{Type: common.ObjExchange, Key: broker.ObjectKey{Vhost: vhost, Name: name}, Name: common.Name(name)}
 	}
 	queue := func(name string) common.Ref {

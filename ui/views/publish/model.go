@@ -109,7 +109,12 @@ func newEditor() textarea.Model {
 // key. A form opened on another exchange than it last had starts with an
 // empty key, headers, properties and body: a message written for one
 // exchange is rarely right for the next, and typing would append to it.
+// A FreshRef opens the form fresh (see OpenFresh).
 func (m *Model) Open(ref common.Ref) {
+	if ref.Type == ObjFresh {
+		m.OpenFresh(ref)
+		return
+	}
 	m.editing = true
 	if ref.Type == common.ObjExchange {
 		if k, ok := ref.Key.(broker.ObjectKey); ok {
@@ -123,6 +128,33 @@ func (m *Model) Open(ref common.Ref) {
 		}
 	}
 	m.setFocus(FieldExchange)
+}
+
+// ObjFresh is the Ref type of FreshRef: an exchange to write a new
+// message for.
+const ObjFresh = "publish-fresh"
+
+// FreshRef names an exchange to open the form on fresh, for a
+// NavigateMsg: the lessons open it so for each task.
+func FreshRef(vhost, exchange string) common.Ref {
+	return common.Ref{Type: ObjFresh, Key: broker.ObjectKey{Vhost: vhost, Name: exchange}, Name: common.Name(exchange)}
+}
+
+// OpenFresh opens the form on ref's exchange with an empty key, headers,
+// properties and body, editing the key, even when the form last had the
+// same exchange: a new task wants a new message, and typing must not
+// append to the last one.
+func (m *Model) OpenFresh(ref common.Ref) {
+	k, ok := ref.Key.(broker.ObjectKey)
+	if !ok {
+		m.Open(common.Ref{})
+		return
+	}
+	m.editing = true
+	m.clearMessage()
+	m.inputs[FieldExchange].SetValue(k.Name)
+	m.setFocus(FieldKey)
+	m.check()
 }
 
 // clearMessage empties what the form says besides the exchange and the

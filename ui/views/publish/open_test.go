@@ -62,3 +62,29 @@ func TestEmptyBodySaysEmpty(t *testing.T) {
 		t.Fatalf("a text body should say it is sent as typed:\n%s", s)
 	}
 }
+
+// TestOpenFreshClearsSameExchange: a lesson opens the form fresh for each
+// task; reopened on the SAME exchange the key and body start empty, the
+// key is edited, and typing does not append to the last key.
+func TestOpenFreshClearsSameExchange(t *testing.T) {
+	m := publish.New(fixture.Common())
+	m.SetSize(80, 21)
+	m.Open(publish.FreshRef("/", ""))
+	drive.Type(m, "hello")
+	m.SetField(publish.FieldBody, "hi there")
+	if f := m.Form(); f.RoutingKey != "hello" {
+		t.Fatalf("first key = %q, want hello", f.RoutingKey)
+	}
+	m.Esc()
+	m.Open(publish.FreshRef("/", ""))
+	if !m.Capturing() || m.Focused() != publish.FieldKey {
+		t.Fatalf("reopened fresh: editing %v focus %d, want editing the key field", m.Capturing(), m.Focused())
+	}
+	if f := m.Form(); f.RoutingKey != "" || f.Body != "" || f.Exchange != "" {
+		t.Fatalf("reopened fresh on the same exchange kept %+v", f)
+	}
+	drive.Type(m, "greetings")
+	if f := m.Form(); f.RoutingKey != "greetings" {
+		t.Fatalf("second key = %q, want greetings (not appended to hello)", f.RoutingKey)
+	}
+}

@@ -171,6 +171,14 @@ func (r Rates) Get(s Stat) (float64, bool) {
 	return r.v[s], true
 }
 
+// Same reports whether two rate sheets agree on a statistic: the same
+// rate, or both without one.
+func (r Rates) Same(o Rates, s Stat) bool {
+	v, ok := r.Get(s)
+	w, okw := o.Get(s)
+	return v == w && ok == okw
+}
+
 // Value returns a rate, 0 when absent.
 func (r Rates) Value(s Stat) float64 { v, _ := r.Get(s); return v }
 

@@ -192,3 +192,22 @@ func TestRateTrackerGauge(t *testing.T) {
 		t.Errorf("a draining queue's growth: %v %v, want -6/s", v, ok)
 	}
 }
+
+// TestRatesSame: two sheets agree on a statistic when both have the same
+// rate or both have none.
+func TestRatesSame(t *testing.T) {
+	var none Rates
+	one := Rates{has: 1 << StatPublish}
+	one.v[StatPublish] = 2
+	two := one
+	two.v[StatPublish] = 3
+	zero := Rates{has: 1 << StatPublish}
+	for _, c := range []struct {
+		a, b Rates
+		want bool
+	}{{none, none, true}, {one, one, true}, {one, two, false}, {none, zero, false}, {zero, none, false}} {
+		if got := c.a.Same(c.b, StatPublish); got != c.want {
+			t.Errorf("%+v.Same(%+v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -94,6 +94,10 @@ func Lines(s string, w, h int) string {
 // RowKey joins the parts of an identity into one string, for table rows.
 func RowKey(parts ...string) string { return strings.Join(parts, "\x00") }
 
+// RowKeyHead splits a row key made by RowKey into its first part (the
+// vhost, in every list) and the rest; ok is false when it has one part.
+func RowKeyHead(key string) (head, rest string, ok bool) { return strings.Cut(key, "\x00") }
+
 // Waiting is the body of a view before the first snapshot has arrived.
 func Waiting(c *Common, w, h int) string {
 	return Lines(c.Styles.Hint.Render(" waiting for the first snapshot…"), w, h)

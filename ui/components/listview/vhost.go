@@ -1,8 +1,6 @@
 package listview
 
 import (
-	"strings"
-
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/components/table"
 )
@@ -27,7 +25,7 @@ type vhostRows struct{ table.Rows }
 
 // vhostOf is the vhost part of a row key.
 func vhostOf(key string) string {
-	v, _, _ := strings.Cut(key, "\x00")
+	v, _, _ := common.RowKeyHead(key)
 	return v
 }
 

@@ -2,12 +2,12 @@ package msglist
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/kaiten-bus/kaiten/ui/common"
+	"github.com/kaiten-bus/kaiten/ui/components/table"
 	"github.com/kaiten-bus/kaiten/ui/styles"
 )
 
@@ -40,53 +40,5 @@ func paintedRow(e *Entry, w int, st *styles.Styles, selected bool, filter string
 // paintCell cuts text to w cells and pads it, drawing the runes the
 // pattern matches in hl.
 func paintCell(text string, w int, right bool, base, hl lipgloss.Style, pattern string) string {
-	t := common.Truncate(text, w)
-	padding := strings.Repeat(" ", max(w-ansi.StringWidth(t), 0))
-	hits := fuzzyPositions(pattern, text)
-	if len(hits) == 0 {
-		if right {
-			return base.Render(padding + t)
-		}
-		return base.Render(t + padding)
-	}
-	keep := len(t)
-	if t != text {
-		keep -= len(common.Ellipsis)
-	}
-	var b strings.Builder
-	if right {
-		b.WriteString(base.Render(padding))
-	}
-	var run strings.Builder
-	runHit := false
-	flush := func() {
-		if run.Len() == 0 {
-			return
-		}
-		if runHit {
-			b.WriteString(hl.Render(run.String()))
-		} else {
-			b.WriteString(base.Render(run.String()))
-		}
-		run.Reset()
-	}
-	h := 0
-	for i := 0; i < len(t); {
-		_, size := utf8.DecodeRuneInString(t[i:])
-		for h < len(hits) && hits[h] < i {
-			h++
-		}
-		hit := i < keep && h < len(hits) && hits[h] == i
-		if hit != runHit {
-			flush()
-			runHit = hit
-		}
-		run.WriteString(t[i : i+size])
-		i += size
-	}
-	flush()
-	if !right {
-		b.WriteString(base.Render(padding))
-	}
-	return b.String()
+	return table.RenderCell(text, w, right, base, hl, fuzzyPositions(pattern, text))
 }

@@ -227,9 +227,9 @@ func (m Model) row(st *styles.Styles, cols []placed, ri int, selected bool) stri
 			base = st.Selected
 		}
 		if cell.Short != "" && ansi.StringWidth(cell.Text) > p.w {
-			b.WriteString(renderCell(TruncateMiddle(cell.Short, p.w), p.w, m.cols[p.col].Right, base, base, nil))
+			b.WriteString(RenderCell(TruncateMiddle(cell.Short, p.w), p.w, m.cols[p.col].Right, base, base, nil))
 		} else {
-			b.WriteString(renderCell(cell.Text, p.w, m.cols[p.col].Right, base, st.Highlight.Inherit(base), m.matchedIn(ri, p.col)))
+			b.WriteString(RenderCell(cell.Text, p.w, m.cols[p.col].Right, base, st.Highlight.Inherit(base), m.matchedIn(ri, p.col)))
 		}
 		x += p.w
 	}
@@ -239,9 +239,9 @@ func (m Model) row(st *styles.Styles, cols []placed, ri int, selected bool) stri
 	return b.String()
 }
 
-// renderCell truncates plain text to w cells, pads it, and draws the
-// matched bytes in the highlight style.
-func renderCell(text string, w int, right bool, base, hl lipgloss.Style, matched []int) string {
+// RenderCell truncates plain text to w cells, pads it (on the left when
+// right-aligned), and draws the bytes at the offsets in matched in hl.
+func RenderCell(text string, w int, right bool, base, hl lipgloss.Style, matched []int) string {
 	t := common.Truncate(text, w)
 	padding := strings.Repeat(" ", max(w-ansi.StringWidth(t), 0))
 	if len(matched) == 0 {

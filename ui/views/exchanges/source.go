@@ -1,8 +1,6 @@
 package exchanges
 
 import (
-	"strings"
-
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/components/table"
@@ -89,20 +87,14 @@ func changed(p, cur *source, cols uint64) uint64 {
 			out |= bit(ColPolicy)
 		}
 		ra, rb := p.rates(i), cur.rates(i)
-		if !sameRate(ra, rb, broker.StatPublishIn) {
+		if !ra.Same(rb, broker.StatPublishIn) {
 			out |= bit(ColIn)
 		}
-		if !sameRate(ra, rb, broker.StatPublishOut) {
+		if !ra.Same(rb, broker.StatPublishOut) {
 			out |= bit(ColOut)
 		}
 	}
 	return out & cols
-}
-
-func sameRate(a, b broker.Rates, s broker.Stat) bool {
-	va, oka := a.Get(s)
-	vb, okb := b.Get(s)
-	return va == vb && oka == okb
 }
 
 func (s *source) rates(i int) broker.Rates {
@@ -127,7 +119,7 @@ func (s *source) Key(i int) string {
 
 // Find returns the row of a row key, by binary search in the snapshot.
 func (s *source) Find(key string) (int, bool) {
-	vhost, name, ok := strings.Cut(key, "\x00")
+	vhost, name, ok := common.RowKeyHead(key)
 	if !ok {
 		return 0, false
 	}

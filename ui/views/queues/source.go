@@ -1,8 +1,6 @@
 package queues
 
 import (
-	"strings"
-
 	"github.com/kaiten-bus/kaiten/broker"
 	"github.com/kaiten-bus/kaiten/ui/common"
 	"github.com/kaiten-bus/kaiten/ui/components/table"
@@ -89,7 +87,7 @@ func changed(p, cur *source, cols uint64) uint64 {
 			return
 		}
 		for i := range cq {
-			if !sameRate(p.rates(i), cur.rates(i), stat) {
+			if !p.rates(i).Same(cur.rates(i), stat) {
 				out |= bit(col)
 				return
 			}
@@ -98,12 +96,6 @@ func changed(p, cur *source, cols uint64) uint64 {
 	rate(ColIn, broker.StatPublish)
 	rate(ColOut, broker.StatDeliverGet)
 	return out
-}
-
-func sameRate(a, b broker.Rates, s broker.Stat) bool {
-	va, oka := a.Get(s)
-	vb, okb := b.Get(s)
-	return va == vb && oka == okb
 }
 
 func (s *source) rates(i int) broker.Rates {
@@ -128,7 +120,7 @@ func (s *source) Key(i int) string {
 
 // Find returns the row of a row key, by binary search in the snapshot.
 func (s *source) Find(key string) (int, bool) {
-	vhost, name, ok := strings.Cut(key, "\x00")
+	vhost, name, ok := common.RowKeyHead(key)
 	if !ok {
 		return 0, false
 	}
